@@ -1,0 +1,47 @@
+"""vclaim-async: an asyncio client for BPJS Kesehatan's VClaim REST API 2.0."""
+
+from ._catalog import CATALOG, Endpoint
+from ._client import VClaimClient
+from ._config import BASE_URLS, RetryPolicy, VClaimConfig
+from .errors import (
+    APIError,
+    AuthenticationError,
+    DecodeError,
+    DecryptError,
+    GatewayError,
+    HTTPStatusError,
+    NotFoundError,
+    OutcomeUnknownError,
+    RateLimitError,
+    TransportError,
+    VClaimConnectionError,
+    VClaimError,
+    VClaimTimeoutError,
+)
+from .models.peserta import Peserta
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "BASE_URLS",
+    "CATALOG",
+    "APIError",
+    "AuthenticationError",
+    "DecodeError",
+    "DecryptError",
+    "Endpoint",
+    "GatewayError",
+    "HTTPStatusError",
+    "NotFoundError",
+    "OutcomeUnknownError",
+    "Peserta",
+    "RateLimitError",
+    "RetryPolicy",
+    "TransportError",
+    "VClaimClient",
+    "VClaimConfig",
+    "VClaimConnectionError",
+    "VClaimError",
+    "VClaimTimeoutError",
+    "__version__",
+]

@@ -1,0 +1,154 @@
+"""``VClaimClient``: the async context manager users hold, with resources as properties."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any, TypeVar
+
+import aiohttp
+import msgspec
+
+from ._catalog import CATALOG, Endpoint
+from ._config import VClaimConfig
+from ._envelope import decode_payload, parse_envelope, payload_text
+from ._transport import Answer, Transport
+from .errors import VClaimError
+from .resources.peserta import PesertaResource
+
+__all__ = ["VClaimClient"]
+
+T = TypeVar("T")
+
+_encoder = msgspec.json.Encoder()
+
+
+class VClaimClient:
+    """An asyncio client for BPJS VClaim 2.0.
+
+    Use it as ``async with VClaimClient(config) as client:``. It opens one pooled aiohttp
+    session sized to ``config.max_concurrency`` and closes it on exit. A ``session`` passed in
+    is borrowed: it is used as is and never closed by the client.
+    """
+
+    def __init__(
+        self,
+        config: VClaimConfig,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if not isinstance(config, VClaimConfig):
+            raise TypeError("config must be a VClaimConfig")
+        self.config = config
+        self._clock = clock
+        self._borrowed = session
+        self._session: aiohttp.ClientSession | None = None
+        self._transport: Transport | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def __aenter__(self) -> VClaimClient:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def open(self) -> None:
+        """Create the session (inside the running loop). ``async with`` calls this for you."""
+        if self._transport is not None:
+            return
+        if self._borrowed is not None:
+            session = self._borrowed
+        else:
+            connector = aiohttp.TCPConnector(
+                limit=self.config.max_concurrency,
+                limit_per_host=self.config.max_concurrency,
+                keepalive_timeout=30,
+            )
+            session = aiohttp.ClientSession(connector=connector)
+        self._session = session
+        self._transport = Transport(self.config, session, clock=self._clock)
+
+    async def aclose(self) -> None:
+        """Close the session if the client created it; a borrowed one is left open."""
+        session, self._session, self._transport = self._session, None, None
+        if session is not None and session is not self._borrowed:
+            await session.close()
+
+    @property
+    def transport(self) -> Transport:
+        """The live transport; raises if the client is not open."""
+        if self._transport is None:
+            raise RuntimeError("VClaimClient is not open: use `async with VClaimClient(...)`")
+        return self._transport
+
+    # -- resources -------------------------------------------------------------------------
+
+    @functools.cached_property
+    def peserta(self) -> PesertaResource:
+        """Participant eligibility look-ups."""
+        return PesertaResource(self)
+
+    # -- requests --------------------------------------------------------------------------
+
+    def endpoint(self, name: str) -> Endpoint:
+        """The catalog row for ``name``, with any path override from the config applied."""
+        row = CATALOG[name]
+        override = self.config.path_overrides.get(name)
+        if override is None:
+            return row
+        return Endpoint(row.name, row.method, override.strip("/"), row.encrypted, row.summary)
+
+    async def _call(
+        self, name: str, params: Mapping[str, str], *, model: type[T], body: Any = None
+    ) -> T:
+        value, _ = await self._call_detailed(name, params, model=model, body=body)
+        if value is None:  # pragma: no cover - _call_detailed raises for null unless nullable
+            raise AssertionError("unreachable")
+        return value
+
+    async def _call_nullable(
+        self, name: str, params: Mapping[str, str], *, model: type[T], body: Any = None
+    ) -> T | None:
+        value, _ = await self._call_detailed(name, params, model=model, body=body, nullable=True)
+        return value
+
+    async def _call_detailed(
+        self,
+        name: str,
+        params: Mapping[str, str],
+        *,
+        model: type[T],
+        body: Any = None,
+        nullable: bool = False,
+    ) -> tuple[T | None, Answer]:
+        """Send one catalog operation and decode its answer; also return the raw answer."""
+        endpoint = self.endpoint(name)
+        path = endpoint.path.format_map(params)
+        data = None if body is None else _encoder.encode(body)
+        answer = await self.transport.request(endpoint, path, data)
+        try:
+            envelope = parse_envelope(answer.status, answer.body, endpoint=name)
+            text, decrypted = payload_text(
+                envelope.response,
+                encrypted=endpoint.encrypted,
+                cons_id=self.config.cons_id,
+                secret=self.config.secret,
+                timestamp=answer.timestamp,
+            )
+            if text is None and nullable:
+                return None, answer
+            return decode_payload(text, decrypted, envelope.response, model), answer
+        except VClaimError as exc:
+            exc.endpoint = exc.endpoint or name
+            exc.attempts = answer.attempts
+            raise

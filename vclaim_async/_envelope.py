@@ -1,0 +1,170 @@
+"""From response bytes to a typed value: envelope, code, decryption, LZ-string, model.
+
+The envelope is decoded first with the payload left as raw JSON (``msgspec.Raw``); the payload
+is decrypted with the timestamp the answering attempt was signed with, then decoded once into
+its model. Every failure becomes a :mod:`vclaim_async.errors` exception.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+from typing import Any, TypeVar
+
+import msgspec
+
+from . import _crypto, _lzstring
+from .errors import (
+    APIError,
+    DecodeError,
+    DecryptError,
+    GatewayError,
+    HTTPStatusError,
+    NotFoundError,
+    excerpt,
+)
+
+__all__ = ["Envelope", "decode_payload", "parse_envelope", "payload_text"]
+
+T = TypeVar("T")
+
+_NULL = msgspec.Raw(b"null")
+
+
+class _Meta(msgspec.Struct):
+    code: str | int | None = None
+    message: str | None = None
+    # Some gateways and SIMRS middlewares capitalise the keys (protocol notes §2.3).
+    Code: str | int | None = None
+    Message: str | None = None
+
+
+class _RawEnvelope(msgspec.Struct):
+    metaData: _Meta | None = None
+    metadata: _Meta | None = None
+    response: msgspec.Raw = _NULL
+
+
+_envelope_decoder = msgspec.json.Decoder(_RawEnvelope)
+_str_decoder = msgspec.json.Decoder(str)
+
+
+class Envelope(msgspec.Struct, frozen=True):
+    """A successful (code "200") envelope; ``response`` is still raw JSON."""
+
+    code: str
+    message: str
+    response: msgspec.Raw
+
+
+def parse_envelope(status: int, body: bytes, *, endpoint: str | None = None) -> Envelope:
+    """Check the envelope's code; raise the matching error for anything but "200"."""
+    if not body.strip():
+        raise GatewayError("empty response body", status=status, endpoint=endpoint)
+    try:
+        raw = _envelope_decoder.decode(body)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        # Not JSON at all: an HTML error page or a gateway text behind a 2xx.
+        raise GatewayError(
+            "response is not JSON", status=status, excerpt=excerpt(body), endpoint=endpoint
+        ) from None
+    meta = raw.metaData or raw.metadata
+    if meta is None:
+        if not 200 <= status < 300:
+            raise HTTPStatusError(
+                "unexpected status", status=status, excerpt=excerpt(body), endpoint=endpoint
+            )
+        raise DecodeError(
+            "response has no metaData", status=status, excerpt=excerpt(body), endpoint=endpoint
+        )
+    code_value = meta.code if meta.code is not None else meta.Code
+    code = "" if code_value is None else str(code_value).strip()
+    message = (meta.message if meta.message is not None else meta.Message) or ""
+    if code == "200":
+        return Envelope(code=code, message=message, response=raw.response)
+    if not code:
+        raise DecodeError(
+            "metaData has no code", status=status, excerpt=excerpt(body), endpoint=endpoint
+        )
+    error = NotFoundError if code == "201" else APIError
+    raise error(code, message, status=status, endpoint=endpoint)
+
+
+def _looks_encrypted(value: str) -> bool:
+    """True for base64 of whole AES blocks; a plain noSep or number never is."""
+    if len(value) < 24 or len(value) % 4:
+        return False
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return len(raw) % 16 == 0
+
+
+def payload_text(
+    response: msgspec.Raw,
+    *,
+    encrypted: bool | None,
+    cons_id: str,
+    secret: str,
+    timestamp: str,
+) -> tuple[str | None, bool]:
+    """The payload as text, and whether it was JSON-inside-a-string (decrypted).
+
+    Returns ``(None, False)`` for ``null`` and ``""``. For a JSON object or list the raw JSON
+    text is returned with ``False``. A string that looks like ciphertext is decrypted (unless
+    the endpoint never encrypts); one that does not is returned as the plain value it is.
+    """
+    data = bytes(response)
+    first = data.lstrip()[:1]
+    if first == b"n" or not first:
+        return None, False
+    if first != b'"':
+        return data.decode("utf-8"), False
+    value = _str_decoder.decode(data)
+    if not value:
+        return None, False
+    if encrypted is False or not _looks_encrypted(value):
+        return value, False
+    lz = _crypto.decrypt(value, cons_id, secret, timestamp)
+    try:
+        return _lzstring.decompress_from_encoded_uri_component(lz), True
+    except _lzstring.LZStringError as exc:
+        raise DecryptError(f"LZ-string decompression failed: {exc}") from None
+
+
+@functools.lru_cache(maxsize=256)
+def _decoder(model: Any) -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder(model)
+
+
+def decode_payload(
+    text: str | None, was_encrypted: bool, response: msgspec.Raw, model: type[T]
+) -> T:
+    """Decode payload text into ``model``; a ``str`` model takes plain strings as they are."""
+    if model is str:
+        if text is None:
+            raise DecodeError("expected a string answer, got null")
+        if was_encrypted or bytes(response).lstrip()[:1] != b'"':
+            # A decrypted payload may itself be a JSON string, or a bare string (vector V3).
+            stripped = text.strip()
+            if stripped.startswith('"'):
+                try:
+                    return _str_decoder.decode(stripped)  # type: ignore[return-value]
+                except msgspec.DecodeError:
+                    pass
+        return text  # type: ignore[return-value]
+    if text is None:
+        raise DecodeError("answer has no response data")
+    try:
+        result: T = _decoder(model).decode(text)  # type: ignore[arg-type]
+    except msgspec.ValidationError as exc:
+        # The message names the JSON path, never the payload: decrypted data is patient data.
+        name = getattr(model, "__name__", model)
+        raise DecodeError(f"answer does not match {name}: {exc}") from None
+    except msgspec.DecodeError:
+        raise DecodeError(
+            f"answer is not valid JSON for {getattr(model, '__name__', model)}"
+        ) from None
+    return result

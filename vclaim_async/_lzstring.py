@@ -1,0 +1,318 @@
+"""LZ-string (pieroxy ``lz-string`` 1.5.0), the *EncodedURIComponent* flavour, bit-exact.
+
+A VClaim 2.0 answer is AES-decrypted into an LZ-string over ``A-Za-z0-9+-$`` that the JavaScript
+function ``LZString.compressToEncodedURIComponent`` produced; this module reads and writes it.
+
+Why our own and not the PyPI ``lzstring`` package: that port decodes bit by bit through method
+calls (about 30× slower than this module on a participant answer), and it returns JavaScript's
+UTF-16 code units as Python characters, so an emoji or other astral character comes back as two
+lone surrogates that a JSON decoder or ``str.encode`` then rejects. Here:
+
+* :func:`compress_to_encoded_uri_component` works on UTF-16 code units exactly as JavaScript
+  does, so its output is byte-for-byte what ``compressToEncodedURIComponent`` gives.
+* :func:`decompress_from_encoded_uri_component` rejoins surrogate pairs into real characters,
+  and raises :class:`LZStringError` for damaged input where JavaScript returns ``""``, ``null``
+  or quietly decodes garbage.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+import sys
+from array import array
+from itertools import repeat
+
+__all__ = [
+    "LZStringError",
+    "compress_to_encoded_uri_component",
+    "decompress_from_encoded_uri_component",
+]
+
+
+class LZStringError(ValueError):
+    """The input is not an LZ-string this module (or JavaScript lz-string) could have written."""
+
+
+#: The EncodedURIComponent alphabet: 64 six-bit values, then ``$`` (64) which the encoder
+#: never writes and JavaScript's decoder reads as 0 (64 has no bits among the low six).
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$"
+_STD_B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/A"
+
+# Our alphabet to standard base64 so C code (binascii) packs the six-bit groups; "!" marks a
+# character outside the alphabet, for a single C-speed membership test.
+_TO_STD = bytearray(b"!" * 256)
+for _i, _ch in enumerate(_ALPHABET):
+    _TO_STD[ord(_ch)] = _STD_B64[_i]
+_TO_STD_TABLE = bytes(_TO_STD)
+_FROM_STD_TABLE = bytes.maketrans(_STD_B64[:64], _ALPHABET[:64].encode("ascii"))
+
+# The stream is read MSB-first within each character but numbers are built LSB-first, so
+# reversing every byte's bits turns it into one plain little-endian bit stream.
+_REVERSE_BITS = bytes(int(f"{b:08b}"[::-1], 2) for b in range(256))
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_LITTLE_ENDIAN = sys.byteorder == "little"
+_UTF16_NATIVE = "utf-16-le" if _LITTLE_ENDIAN else "utf-16-be"
+
+# 64-bit refills: one refill always covers the widest code, and fewer refills beat the cost of
+# shifting a two-digit int (measured: 64-bit words decode ~20% faster than 32-bit ones).
+_WORD = 64
+
+
+def _bad_character(length: int) -> LZStringError:
+    return LZStringError(f"LZ-string of length {length} has a character outside A-Za-z0-9+-$")
+
+
+def _truncated(length: int) -> LZStringError:
+    return LZStringError(f"LZ-string of length {length} is truncated (no end-of-stream marker)")
+
+
+def _words(data: str) -> list[int]:
+    """The input as the 64-bit little-endian words of one LSB-first bit stream."""
+    try:
+        raw = data.encode("ascii")
+    except UnicodeEncodeError:
+        raise _bad_character(len(data)) from None
+    std = raw.translate(_TO_STD_TABLE)
+    if b"!" in std:
+        raise _bad_character(len(data))
+    # Pad with zero bits to whole words (32 characters = 192 bits = 3 words) plus 3 spare
+    # words; the decoder checks that its end-of-stream marker did not lie in them.
+    std += b"A" * (-len(std) % 32 + 32)
+    words = array("Q", binascii.a2b_base64(std).translate(_REVERSE_BITS))
+    if not _LITTLE_ENDIAN:  # pragma: no cover - big-endian hosts
+        words.byteswap()
+    return words.tolist()
+
+
+def decompress_from_encoded_uri_component(data: str) -> str:
+    """Decompress the output of JavaScript ``LZString.compressToEncodedURIComponent``.
+
+    Raises :class:`LZStringError` (a :class:`ValueError`) for a character outside
+    ``A-Za-z0-9+-$``, a stream that ends before its end-of-stream marker, a back-reference
+    beyond the dictionary, UTF-16 with an unpaired surrogate, and the empty string.
+
+    Differences from JavaScript ``decompressFromEncodedURIComponent``, all deliberate: ``""``
+    raises (JS returns ``null``; a VClaim payload is never empty, while the compressed empty
+    text is ``"Q"``); a truncated stream raises (JS returns ``""``, or reads the missing bits
+    as zeros); a bad back-reference raises (JS returns ``null``); any character outside the
+    alphabet raises, a space included (JS reads a space as ``+``, undoing URL form decoding
+    that never happens to a VClaim payload, and any other unknown character as 0); and a
+    surrogate pair becomes one character. Like JS, ``$`` reads as ``A`` and anything after the
+    end-of-stream marker is ignored.
+    """
+    length = len(data)
+    if not length:
+        raise LZStringError("LZ-string is empty (the empty text compresses to 'Q')")
+    words = _words(data)
+    acc = words[0]  # bits not consumed yet, the next one lowest
+    nacc = _WORD  # how many of them acc holds
+    wi = 1  # the next word to load
+
+    # First code: 2 bits, then the first character as 8 or 16 bits; 2 is the empty text.
+    first = acc & 3
+    if first == 2:
+        return ""
+    if first == 3:
+        raise LZStringError(f"LZ-string of length {length} starts with an invalid code")
+    unit = (acc >> 2) & (0xFF if first == 0 else 0xFFFF)
+    acc >>= 10 if first == 0 else 18
+    nacc -= 10 if first == 0 else 18
+    surrogates = 0xD800 <= unit <= 0xDFFF
+    w = chr(unit)
+
+    # Codes 0-2 (literal 8-bit, literal 16-bit, end) are "" so that the hot loop's entry[0]
+    # raises IndexError for them, as dictionary[c] does for codes not yet defined.
+    dictionary = ["", "", "", w]
+    out = [w]
+    add = dictionary.append
+    emit = out.append
+
+    # Reading past the last word means the stream ended without its end-of-stream marker (a
+    # valid one never gets there: _words adds a spare word for the read-ahead of two codes).
+    try:
+        while True:
+            # Codes are nbits wide until the dictionary holds 2**nbits entries (what JS's
+            # enlargeIn counter works out to). A plain code adds one entry, so while the width
+            # cannot change the hot loop reads two codes per step: fewer Python steps per code.
+            size = len(dictionary)
+            nbits = size.bit_length()
+            mask = (1 << nbits) - 1
+            two = 2 * nbits
+            for _ in repeat(None, ((1 << nbits) - size) >> 1):
+                if nacc < two:
+                    acc |= words[wi] << nacc
+                    wi += 1
+                    nacc += _WORD
+                c = acc & mask
+                try:
+                    entry = dictionary[c]
+                    add(w + entry[0])
+                except IndexError:
+                    break  # a literal, the end, or a code not yet defined: the slow step below
+                d = (acc >> nbits) & mask
+                try:
+                    w = dictionary[d]
+                    add(entry + w[0])
+                except IndexError:
+                    emit(entry)
+                    w = entry
+                    acc >>= nbits
+                    nacc -= nbits
+                    break
+                emit(entry)
+                emit(w)
+                acc >>= two
+                nacc -= two
+
+            # One code the careful way: a special one, or the first after the width grew.
+            size = len(dictionary)
+            nbits = size.bit_length()
+            if nacc < nbits:
+                acc |= words[wi] << nacc
+                wi += 1
+                nacc += _WORD
+            c = acc & ((1 << nbits) - 1)
+            acc >>= nbits
+            nacc -= nbits
+            if 2 < c < size:
+                entry = dictionary[c]
+            elif c == size:
+                # The classic LZW case: the code this very step defines.
+                entry = w + w[0]
+            elif c == 2:
+                # The marker must lie in the real characters, not in the zero padding.
+                if wi * _WORD - nacc > 6 * length:
+                    raise _truncated(length)
+                return _joined(out, surrogates, length)
+            elif c < 2:
+                if nacc < 16:
+                    acc |= words[wi] << nacc
+                    wi += 1
+                    nacc += _WORD
+                width = 8 if c == 0 else 16
+                unit = acc & (0xFF if c == 0 else 0xFFFF)
+                acc >>= width
+                nacc -= width
+                if 0xD800 <= unit <= 0xDFFF:
+                    surrogates = True
+                entry = chr(unit)
+                add(entry)
+            else:
+                raise LZStringError(
+                    f"LZ-string of length {length} refers to code {c} "
+                    f"beyond its dictionary of {size}"
+                )
+            add(w + entry[0])
+            emit(entry)
+            w = entry
+    except IndexError:
+        raise _truncated(length) from None
+
+
+def _joined(out: list[str], surrogates: bool, length: int) -> str:
+    """The decoded UTF-16 code units as a Python string, surrogate pairs joined."""
+    text = "".join(out)
+    if not surrogates:
+        return text
+    try:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        raise LZStringError(
+            f"LZ-string of length {length} decodes to UTF-16 with an unpaired surrogate"
+        ) from None
+
+
+def compress_to_encoded_uri_component(text: str) -> str:
+    """Compress ``text`` exactly as JavaScript ``LZString.compressToEncodedURIComponent`` does.
+
+    ``text`` is taken as UTF-16 code units, as JavaScript sees it: an astral character is two
+    units. A lone surrogate is compressed as JavaScript would (the simulator may want such a
+    payload), but :func:`decompress_from_encoded_uri_component` refuses the result.
+    """
+    if not text.isascii() and _ASTRAL.search(text):
+        # One Python character per UTF-16 code unit, lone surrogates included.
+        text = "".join(map(chr, array("H", text.encode(_UTF16_NATIVE, "surrogatepass"))))
+
+    dictionary: dict[str, int] = {}
+    fresh: set[str] = set()  # characters seen but not yet written as literals
+    size = 3
+    nbits = 2
+    enlarge = 2  # JS starts at 2 "to compensate for the first entry"
+    acc = 0  # pending output bits, stream order from the lowest bit
+    nacc = 0
+    chunks: list[bytes] = []
+    w = ""
+
+    for c in text:
+        if c not in dictionary:
+            dictionary[c] = size
+            size += 1
+            fresh.add(c)
+        wc = w + c
+        if wc in dictionary:
+            w = wc
+            continue
+        # Write the code for w.
+        if w in fresh:
+            fresh.discard(w)
+            unit = ord(w)
+            if unit < 256:
+                acc |= unit << (nacc + nbits)  # code 0, then 8 bits
+                nacc += nbits + 8
+            else:
+                acc |= (1 | unit << nbits) << nacc  # code 1, then 16 bits
+                nacc += nbits + 16
+            enlarge -= 1
+            if not enlarge:
+                enlarge = 1 << nbits
+                nbits += 1
+        else:
+            acc |= dictionary[w] << nacc
+            nacc += nbits
+        enlarge -= 1
+        if not enlarge:
+            enlarge = 1 << nbits
+            nbits += 1
+        # JS stores codes as properties of a plain object, where "__proto__" cannot be set.
+        if wc != "__proto__":
+            dictionary[wc] = size
+        size += 1
+        w = c
+        if nacc >= 48:
+            chunks.append((acc & 0xFFFFFFFFFFFF).to_bytes(6, "little"))
+            acc >>= 48
+            nacc -= 48
+
+    if w:
+        if w in fresh:
+            unit = ord(w)
+            if unit < 256:
+                acc |= unit << (nacc + nbits)
+                nacc += nbits + 8
+            else:
+                acc |= (1 | unit << nbits) << nacc
+                nacc += nbits + 16
+            enlarge -= 1
+            if not enlarge:
+                enlarge = 1 << nbits
+                nbits += 1
+        else:
+            acc |= dictionary[w] << nacc
+            nacc += nbits
+        enlarge -= 1
+        if not enlarge:
+            enlarge = 1 << nbits
+            nbits += 1
+    acc |= 2 << nacc  # end of stream
+    nacc += nbits
+
+    # JS flushes by padding with zeros to the next character, always adding at least one bit:
+    # a stream that fills its last character exactly gets one more "A".
+    nchars = (48 * len(chunks) + nacc) // 6 + 1
+    chunks.append(acc.to_bytes((nacc + 7) // 8 + 6, "little"))
+    stream = b"".join(chunks).translate(_REVERSE_BITS)
+    stream += b"\0" * (-len(stream) % 3)
+    encoded = binascii.b2a_base64(stream, newline=False)[:nchars]
+    return encoded.translate(_FROM_STD_TABLE).decode("ascii")

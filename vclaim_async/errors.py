@@ -1,0 +1,207 @@
+"""The exceptions vclaim-async raises, split by *where* a call failed.
+
+::
+
+    VClaimError                      root: catch this to catch everything we raise
+    ├── TransportError               no usable HTTP answer arrived
+    │   ├── VClaimConnectionError    could not connect, or the connection broke
+    │   ├── VClaimTimeoutError       connect or total timeout
+    │   └── OutcomeUnknownError      a write may have reached BPJS; it was not re-sent
+    ├── HTTPStatusError              the gateway answered with a non-2xx or non-JSON body
+    │   ├── GatewayError             5xx, HTML error pages, empty bodies, "No Mapping Rule matched"
+    │   ├── AuthenticationError      401/403: bad cons id, signature, timestamp or user_key
+    │   └── RateLimitError           429 "Usage limit exceeded"
+    ├── APIError                     BPJS answered, and metaData.code is not "200"
+    │   └── NotFoundError            code "201": no data, or a business-rule rejection
+    └── DecodeError                  the answer could not be read (JSON, envelope, model)
+        └── DecryptError             AES, PKCS#7 or LZ-string failed for this timestamp
+
+Messages never carry the consumer secret, the user key, a signature, a decrypted payload or a
+full card number / NIK: this is health data. Evidence is kept on attributes instead
+(``status``, ``code``, ``message``, ``excerpt`` bounded to :data:`EXCERPT_LIMIT` characters).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "EXCERPT_LIMIT",
+    "APIError",
+    "AuthenticationError",
+    "DecodeError",
+    "DecryptError",
+    "GatewayError",
+    "HTTPStatusError",
+    "NotFoundError",
+    "OutcomeUnknownError",
+    "RateLimitError",
+    "TransportError",
+    "VClaimConnectionError",
+    "VClaimError",
+    "VClaimTimeoutError",
+]
+
+#: The most characters of a response body an exception keeps as evidence.
+EXCERPT_LIMIT = 500
+
+
+def excerpt(body: bytes | str, limit: int = EXCERPT_LIMIT) -> str:
+    """A bounded, printable excerpt of a response body (HTML tags and whitespace folded)."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    text = text[: limit * 4]
+    if "<" in text and ">" in text:
+        # HTML error pages: keep the words, drop the markup, as a person would read it.
+        text = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", text)
+        text = re.sub(r"<[^>]*>", " ", text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class VClaimError(Exception):
+    """Root of every exception vclaim-async raises.
+
+    ``endpoint`` names the catalog operation (e.g. ``"peserta.by_card"``) when known and
+    ``attempts`` how many times the request was sent before giving up.
+    """
+
+    endpoint: str | None
+    attempts: int | None
+
+    def __init__(self, message: str, *, endpoint: str | None = None) -> None:
+        super().__init__(message)
+        self.endpoint = endpoint
+        self.attempts = None
+
+    def __str__(self) -> str:
+        base = super().__str__()
+        parts = [p for p in (self.endpoint and f"endpoint={self.endpoint}",) if p]
+        if self.attempts and self.attempts > 1:
+            parts.append(f"attempts={self.attempts}")
+        return f"{base} ({', '.join(parts)})" if parts else base
+
+
+class TransportError(VClaimError):
+    """No usable HTTP answer arrived (connection or timeout)."""
+
+
+class VClaimConnectionError(TransportError):
+    """Connecting failed, or the connection broke before a full answer was read.
+
+    ``sent`` is False when the request provably never left this machine (the connection was
+    never established), which is what makes re-sending a write safe.
+    """
+
+    def __init__(self, message: str, *, endpoint: str | None = None, sent: bool = True) -> None:
+        super().__init__(message, endpoint=endpoint)
+        self.sent = sent
+
+
+class VClaimTimeoutError(TransportError):
+    """The connect timeout or the total timeout ran out.
+
+    ``sent`` is False only for a connect timeout: the request never left this machine.
+    """
+
+    def __init__(self, message: str, *, endpoint: str | None = None, sent: bool = True) -> None:
+        super().__init__(message, endpoint=endpoint)
+        self.sent = sent
+
+
+class OutcomeUnknownError(TransportError):
+    """A write may have reached BPJS, but no answer arrived; it was deliberately not re-sent.
+
+    Re-sending a SEP insert whose answer was lost can issue a second SEP. Check what BPJS
+    holds (for a SEP: the visit monitoring or the participant's history) before trying again.
+    ``method``, ``path`` and ``body`` keep what was sent; they may hold patient data, so they
+    are attributes, never part of the message.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        endpoint: str | None = None,
+        method: str,
+        path: str,
+        body: bytes | None,
+    ) -> None:
+        super().__init__(message, endpoint=endpoint)
+        self.method = method
+        self.path = path
+        self.body = body
+
+
+class HTTPStatusError(VClaimError):
+    """The gateway answered with a non-2xx status, or with a body that is not JSON."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        excerpt: str = "",
+        endpoint: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, endpoint=endpoint)
+        self.status = status
+        self.excerpt = excerpt
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        text = f"HTTP {self.status}: {super().__str__()}"
+        return f"{text}: {self.excerpt}" if self.excerpt else text
+
+
+class GatewayError(HTTPStatusError):
+    """5xx, an HTML error page, an empty body or a gateway routing text."""
+
+
+class AuthenticationError(HTTPStatusError):
+    """401/403 from the gateway: wrong cons id, secret, user_key, or a timestamp it refused.
+
+    ``clock_adjusted`` is True when, with ``auto_time_offset``, the client measured a new clock
+    offset from this answer (and so tried once more).
+    """
+
+    clock_adjusted: bool = False
+
+
+class RateLimitError(HTTPStatusError):
+    """429 from the gateway ("Usage limit exceeded")."""
+
+
+class APIError(VClaimError):
+    """BPJS answered with ``metaData.code`` other than ``"200"``.
+
+    ``code`` is always a string (BPJS sends both ``"201"`` and ``201``); ``message`` is BPJS's
+    own text, usually Indonesian (e.g. "No.Kartu Tidak Sesuai").
+    """
+
+    def __init__(
+        self, code: str, message: str, *, status: int = 200, endpoint: str | None = None
+    ) -> None:
+        super().__init__(f"BPJS code {code}: {message}", endpoint=endpoint)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+class NotFoundError(APIError):
+    """BPJS code ``"201"``: no data for that number or date, or a business-rule rejection."""
+
+
+class DecodeError(VClaimError):
+    """The answer arrived but could not be read: bad JSON, envelope or model shape."""
+
+    def __init__(
+        self, message: str, *, status: int = 200, excerpt: str = "", endpoint: str | None = None
+    ) -> None:
+        super().__init__(message, endpoint=endpoint)
+        self.status = status
+        self.excerpt = excerpt
+
+
+class DecryptError(DecodeError):
+    """The encrypted ``response`` did not decrypt and decompress with this request's timestamp."""

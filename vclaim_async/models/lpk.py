@@ -1,0 +1,269 @@
+"""LPK (Lembar Pengajuan Klaim): request bodies and answers.
+
+Writes are ``{"request": {"t_lpk": {...}}}``: build the inner Struct and wrap it,
+``LpkInsertRequest(request=TLpk(t_lpk=body))``. Insert, update and delete answer a plain
+noSep string and need no model. Dates in request bodies are ``yyyy-MM-dd`` strings.
+
+In the ``LPK/TglMasuk/...`` answer BPJS nests ``list`` keys twice: ``diagnosa.list`` is a
+list whose items hold one ``{kode, nama}`` under another ``list`` key. Python names them
+``items`` (the outer list) and ``diagnosa``/``procedure`` (the inner object).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Generic, TypeVar
+
+import msgspec
+
+from ._base import Request, Response
+from .referensi import KodeNama
+
+__all__ = [
+    "DirujukKe",
+    "KontrolKembali",
+    "Lpk",
+    "LpkData",
+    "LpkDelete",
+    "LpkDeleteRequest",
+    "LpkDiagnosa",
+    "LpkDiagnosaItem",
+    "LpkDiagnosaList",
+    "LpkDirujukKe",
+    "LpkDpjp",
+    "LpkInsertRequest",
+    "LpkKontrolKembali",
+    "LpkList",
+    "LpkListResult",
+    "LpkPerawatan",
+    "LpkPerawatanDetail",
+    "LpkPeserta",
+    "LpkPoli",
+    "LpkPoliDetail",
+    "LpkProcedure",
+    "LpkProcedureItem",
+    "LpkProcedureList",
+    "LpkRencanaTL",
+    "LpkRequest",
+    "LpkUpdateRequest",
+    "RencanaTL",
+    "TLpk",
+]
+
+_B = TypeVar("_B")
+
+# Struct options do not reach subclasses for mypy (frozen) or msgspec (kw_only): repeat them.
+
+# --------------------------------------------------------------------------------------------
+# Request wrappers
+
+
+class TLpk(Request, Generic[_B], kw_only=True):
+    """The ``{"t_lpk": ...}`` layer of every LPK write."""
+
+    t_lpk: _B = msgspec.field(name="t_lpk")
+
+
+class LpkRequest(Request, Generic[_B], kw_only=True):
+    """A whole LPK write body, ``{"request": {"t_lpk": ...}}``."""
+
+    request: TLpk[_B]
+
+
+# --------------------------------------------------------------------------------------------
+# Request bodies
+
+
+class LpkPoli(Request, kw_only=True):
+    """``poli``: ``{"poli": kode poli}``."""
+
+    poli: str
+
+
+class LpkPerawatan(Request, kw_only=True):
+    """``perawatan``: codes from the LPK referensi lists."""
+
+    ruang_rawat: str = ""
+    kelas_rawat: str = ""
+    spesialistik: str = ""
+    cara_keluar: str = ""
+    kondisi_pulang: str = ""
+
+
+class LpkDiagnosa(Request, kw_only=True):
+    """One ICD-10 diagnosis; level ``"1"`` primer, ``"2"`` sekunder."""
+
+    kode: str
+    level: str
+
+
+class LpkProcedure(Request, kw_only=True):
+    """One ICD-9-CM procedure."""
+
+    kode: str
+
+
+class DirujukKe(Request, kw_only=True):
+    """``dirujukKe``: target faskes when tindakLanjut is ``"3"``."""
+
+    kode_ppk: str = msgspec.field(default="", name="kodePPK")
+
+
+class KontrolKembali(Request, kw_only=True):
+    """``kontrolKembali``: date and poli when tindakLanjut is ``"4"``."""
+
+    tgl_kontrol: str = ""
+    poli: str = ""
+
+
+class RencanaTL(Request, kw_only=True):
+    """``rencanaTL``: follow-up plan (1 pulang, 2 penunjang, 3 dirujuk, 4 kontrol kembali)."""
+
+    tindak_lanjut: str
+    dirujuk_ke: DirujukKe = msgspec.field(default_factory=DirujukKe)
+    kontrol_kembali: KontrolKembali = msgspec.field(default_factory=KontrolKembali)
+
+
+class LpkData(Request, kw_only=True):
+    """``t_lpk`` of ``POST LPK/insert`` and ``PUT LPK/update``; jaminan ``"1"`` is JKN."""
+
+    no_sep: str
+    tgl_masuk: str
+    tgl_keluar: str
+    jaminan: str = "1"
+    poli: LpkPoli
+    perawatan: LpkPerawatan = msgspec.field(default_factory=LpkPerawatan)
+    diagnosa: list[LpkDiagnosa]
+    procedure: list[LpkProcedure] = msgspec.field(default_factory=list)
+    rencana_tl: RencanaTL = msgspec.field(name="rencanaTL")
+    dpjp: str = msgspec.field(name="DPJP")
+    user: str
+
+
+class LpkDelete(Request, kw_only=True):
+    """``t_lpk`` of ``DELETE LPK/delete``: just the noSep."""
+
+    no_sep: str
+
+
+class LpkInsertRequest(LpkRequest[LpkData], kw_only=True):
+    """Body of ``POST LPK/insert``."""
+
+
+class LpkUpdateRequest(LpkRequest[LpkData], kw_only=True):
+    """Body of ``PUT LPK/update``."""
+
+
+class LpkDeleteRequest(LpkRequest[LpkDelete], kw_only=True):
+    """Body of ``DELETE LPK/delete``."""
+
+
+# --------------------------------------------------------------------------------------------
+# Answers
+
+
+class LpkDpjp(Response, frozen=True, kw_only=True):
+    """``DPJP`` of an LPK: ``{"dokter": {kode, nama}}``."""
+
+    dokter: KodeNama | None = None
+
+
+class LpkDiagnosaItem(Response, frozen=True, kw_only=True):
+    """One diagnosis of an LPK; the ``{kode, nama}`` sits under the wire key ``list``."""
+
+    level: str | None = None
+    diagnosa: KodeNama | None = msgspec.field(default=None, name="list")
+
+
+class LpkDiagnosaList(Response, frozen=True, kw_only=True):
+    """``diagnosa`` of an LPK, ``{"list": [...]}``."""
+
+    items: list[LpkDiagnosaItem] | None = msgspec.field(default=None, name="list")
+
+
+class LpkProcedureItem(Response, frozen=True, kw_only=True):
+    """One procedure of an LPK; the ``{kode, nama}`` sits under the wire key ``list``."""
+
+    procedure: KodeNama | None = msgspec.field(default=None, name="list")
+
+
+class LpkProcedureList(Response, frozen=True, kw_only=True):
+    """``procedure`` of an LPK, ``{"list": [...]}``."""
+
+    items: list[LpkProcedureItem] | None = msgspec.field(default=None, name="list")
+
+
+class LpkPerawatanDetail(Response, frozen=True, kw_only=True):
+    """``perawatan`` of an LPK, each part a ``{kode, nama}``."""
+
+    ruang_rawat: KodeNama | None = None
+    kelas_rawat: KodeNama | None = None
+    spesialistik: KodeNama | None = None
+    cara_keluar: KodeNama | None = None
+    kondisi_pulang: KodeNama | None = None
+
+
+class LpkPeserta(Response, frozen=True, kw_only=True):
+    """``peserta`` of an LPK."""
+
+    no_kartu: str | None = None
+    nama: str | None = None
+    no_mr: str | None = msgspec.field(default=None, name="noMR")
+    kelamin: str | None = None
+    tgl_lahir: datetime.date | None = None
+
+
+class LpkPoliDetail(Response, frozen=True, kw_only=True):
+    """``poli`` of an LPK: ``{"eksekutif": ..., "poli": {"kode": ...}}``."""
+
+    eksekutif: str | None = None
+    poli: KodeNama | None = None
+
+
+class LpkDirujukKe(Response, frozen=True, kw_only=True):
+    """``rencanaTL.dirujukKe`` as BPJS returns it."""
+
+    kode_ppk: str | None = msgspec.field(default=None, name="kodePPK")
+
+
+class LpkKontrolKembali(Response, frozen=True, kw_only=True):
+    """``rencanaTL.kontrolKembali`` as BPJS returns it."""
+
+    tgl_kontrol: datetime.date | None = None
+    poli: str | None = None
+
+
+class LpkRencanaTL(Response, frozen=True, kw_only=True):
+    """``rencanaTL`` of an LPK (null when no follow-up was recorded)."""
+
+    tindak_lanjut: str | None = None
+    dirujuk_ke: LpkDirujukKe | None = None
+    kontrol_kembali: LpkKontrolKembali | None = None
+
+
+class Lpk(Response, frozen=True, kw_only=True):
+    """One stored LPK."""
+
+    no_sep: str | None = None
+    tgl_masuk: datetime.date | None = None
+    tgl_keluar: datetime.date | None = None
+    jns_pelayanan: str | None = None
+    poli: LpkPoliDetail | None = None
+    perawatan: LpkPerawatanDetail | None = None
+    diagnosa: LpkDiagnosaList | None = None
+    procedure: LpkProcedureList | None = None
+    rencana_tl: LpkRencanaTL | None = msgspec.field(default=None, name="rencanaTL")
+    dpjp: LpkDpjp | None = msgspec.field(default=None, name="DPJP")
+    peserta: LpkPeserta | None = None
+
+
+class LpkList(Response, frozen=True, kw_only=True):
+    """``lpk`` of the answer, ``{"list": [...]}``."""
+
+    items: list[Lpk] = msgspec.field(default_factory=list, name="list")
+
+
+class LpkListResult(Response, frozen=True, kw_only=True):
+    """``GET LPK/TglMasuk/{tgl}/JnsPelayanan/{1|2}`` answer, ``{"lpk": {"list": [...]}}``."""
+
+    lpk: LpkList | None = None

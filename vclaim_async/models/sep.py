@@ -1,0 +1,602 @@
+"""SEP (Surat Eligibilitas Peserta): request bodies and answers.
+
+Request bodies are built in two layers. The inner Struct holds the fields BPJS documents
+(``SepInsert``, ``SepUpdate``, ...); the endpoint's request class adds the wrappers, so
+``msgspec.json.encode(SepInsertRequest(request=TSep(t_sep=body)))`` gives exactly
+``{"request": {"t_sep": {...}}}``. Dates in request bodies are ``yyyy-MM-dd`` strings.
+
+Answers that are plain strings (update, delete, pengajuan, approval, random answer: a noSep,
+a noKartu or ``"True"``/``"False"``) and ``null`` answers (update tanggal pulang) need no model.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Generic, TypeVar
+
+import msgspec
+
+from ._base import Request, Response
+from .referensi import KodeNama
+
+__all__ = [
+    "ApprovalSepRequest",
+    "FingerPrint",
+    "FingerPrintList",
+    "FingerPrintStatus",
+    "InsertedSep",
+    "Jaminan",
+    "JaminanUpdate",
+    "KllInduk",
+    "KllIndukList",
+    "KlsRawat",
+    "LokasiKejadian",
+    "LokasiLaka",
+    "PengajuanSep",
+    "PengajuanSepRequest",
+    "Penjamin",
+    "PersetujuanSep",
+    "PersetujuanSepList",
+    "PesertaSep",
+    "PesertaSingkat",
+    "Poli",
+    "RandomAnswer",
+    "RandomAnswerRequest",
+    "RandomQuestionFaskesList",
+    "SepCob",
+    "SepDelete",
+    "SepDeleteRequest",
+    "SepDetail",
+    "SepDpjp",
+    "SepInacbg",
+    "SepInformasi",
+    "SepInsert",
+    "SepInsertRequest",
+    "SepInsertResult",
+    "SepInternal",
+    "SepInternalDelete",
+    "SepInternalDeleteRequest",
+    "SepInternalList",
+    "SepKatarak",
+    "SepKlsRawat",
+    "SepKontrol",
+    "SepRequest",
+    "SepRujukan",
+    "SepSuplesi",
+    "SepUpdate",
+    "SepUpdateRequest",
+    "Skdp",
+    "SuplesiJaminan",
+    "SuplesiJasaRaharjaList",
+    "TSep",
+    "UpdateTglPulang",
+    "UpdateTglPulangItem",
+    "UpdateTglPulangList",
+    "UpdateTglPulangRequest",
+]
+
+_B = TypeVar("_B")
+
+# Struct options do not reach subclasses for mypy (frozen) or msgspec (kw_only): repeat them.
+
+# --------------------------------------------------------------------------------------------
+# Request wrappers
+
+
+class TSep(Request, Generic[_B], kw_only=True):
+    """The ``{"t_sep": ...}`` layer of every SEP write."""
+
+    t_sep: _B = msgspec.field(name="t_sep")
+
+
+class SepRequest(Request, Generic[_B], kw_only=True):
+    """A whole SEP write body, ``{"request": {"t_sep": ...}}``."""
+
+    request: TSep[_B]
+
+
+# --------------------------------------------------------------------------------------------
+# Request bodies: parts
+
+
+class KlsRawat(Request, kw_only=True):
+    """``klsRawat``: hak kelas; the other three are filled only when naik kelas."""
+
+    kls_rawat_hak: str
+    kls_rawat_naik: str = ""
+    pembiayaan: str = ""
+    penanggung_jawab: str = ""
+
+
+class SepRujukan(Request, kw_only=True):
+    """``rujukan``: the referral the SEP is issued on."""
+
+    asal_rujukan: str
+    tgl_rujukan: str
+    no_rujukan: str
+    ppk_rujukan: str
+
+
+class Poli(Request, kw_only=True):
+    """``poli``: kode poli tujuan and whether it is the executive clinic."""
+
+    tujuan: str
+    eksekutif: str = "0"
+
+
+class SepCob(Request, kw_only=True):
+    """``cob``: ``"1"`` when the participant has coordination-of-benefit cover."""
+
+    cob: str = "0"
+
+
+class SepKatarak(Request, kw_only=True):
+    """``katarak``: ``"1"`` for a cataract service."""
+
+    katarak: str = "0"
+
+
+class LokasiLaka(Request, kw_only=True):
+    """``lokasiLaka``: where the accident happened (codes from referensi)."""
+
+    kd_propinsi: str = ""
+    kd_kabupaten: str = ""
+    kd_kecamatan: str = ""
+
+
+class SepSuplesi(Request, kw_only=True):
+    """``suplesi``: links this SEP to an earlier accident SEP."""
+
+    suplesi: str = "0"
+    no_sep_suplesi: str = ""
+    lokasi_laka: LokasiLaka = msgspec.field(default_factory=LokasiLaka)
+
+
+class Penjamin(Request, kw_only=True):
+    """``penjamin``: accident details (2.0 has no ``penjamin.penjamin`` code any more)."""
+
+    tgl_kejadian: str = ""
+    keterangan: str = ""
+    suplesi: SepSuplesi = msgspec.field(default_factory=SepSuplesi)
+
+
+class Jaminan(Request, kw_only=True):
+    """``jaminan`` of an insert: accident type, police report number, details."""
+
+    laka_lantas: str = "0"
+    no_lp: str = msgspec.field(default="", name="noLP")
+    penjamin: Penjamin = msgspec.field(default_factory=Penjamin)
+
+
+class JaminanUpdate(Request, kw_only=True):
+    """``jaminan`` of an update: as :class:`Jaminan` but without ``noLP``."""
+
+    laka_lantas: str = "0"
+    penjamin: Penjamin = msgspec.field(default_factory=Penjamin)
+
+
+class Skdp(Request, kw_only=True):
+    """``skdp``: surat kontrol / SKDP number and the DPJP who wrote it."""
+
+    no_surat: str = ""
+    kode_dpjp: str = msgspec.field(default="", name="kodeDPJP")
+
+
+# --------------------------------------------------------------------------------------------
+# Request bodies: the t_sep contents
+
+
+class SepInsert(Request, kw_only=True):
+    """``t_sep`` of ``POST SEP/2.0/insert``."""
+
+    no_kartu: str
+    tgl_sep: str
+    ppk_pelayanan: str
+    jns_pelayanan: str
+    kls_rawat: KlsRawat
+    no_mr: str = msgspec.field(name="noMR")
+    rujukan: SepRujukan
+    catatan: str = ""
+    diag_awal: str
+    poli: Poli
+    cob: SepCob = msgspec.field(default_factory=SepCob)
+    katarak: SepKatarak = msgspec.field(default_factory=SepKatarak)
+    jaminan: Jaminan = msgspec.field(default_factory=Jaminan)
+    tujuan_kunj: str = "0"
+    flag_procedure: str = ""
+    kd_penunjang: str = ""
+    assesment_pel: str = ""
+    skdp: Skdp = msgspec.field(default_factory=Skdp)
+    dpjp_layan: str = ""
+    no_telp: str
+    user: str
+
+
+class SepUpdate(Request, kw_only=True):
+    """``t_sep`` of ``PUT SEP/2.0/update``."""
+
+    no_sep: str
+    kls_rawat: KlsRawat
+    no_mr: str = msgspec.field(name="noMR")
+    catatan: str = ""
+    diag_awal: str
+    poli: Poli
+    cob: SepCob = msgspec.field(default_factory=SepCob)
+    katarak: SepKatarak = msgspec.field(default_factory=SepKatarak)
+    jaminan: JaminanUpdate = msgspec.field(default_factory=JaminanUpdate)
+    dpjp_layan: str = ""
+    no_telp: str
+    user: str
+
+
+class SepDelete(Request, kw_only=True):
+    """``t_sep`` of ``DELETE SEP/2.0/delete``."""
+
+    no_sep: str
+    user: str
+
+
+class PengajuanSep(Request, kw_only=True):
+    """``t_sep`` of ``POST Sep/pengajuanSEP`` and ``POST Sep/aprovalSEP``."""
+
+    no_kartu: str
+    tgl_sep: str
+    jns_pelayanan: str
+    jns_pengajuan: str
+    keterangan: str = ""
+    user: str
+
+
+class UpdateTglPulang(Request, kw_only=True):
+    """``t_sep`` of ``PUT SEP/2.0/updtglplg``; death fields only when statusPulang is 4."""
+
+    no_sep: str
+    status_pulang: str
+    no_surat_meninggal: str = ""
+    tgl_meninggal: str = ""
+    tgl_pulang: str
+    no_lp_manual: str = msgspec.field(default="", name="noLPManual")
+    user: str
+
+
+class SepInternalDelete(Request, kw_only=True):
+    """``t_sep`` of ``DELETE SEP/Internal/delete``."""
+
+    no_sep: str
+    no_surat: str
+    tgl_rujukan_internal: str
+    kd_poli_tuj: str
+    user: str
+
+
+class RandomAnswer(Request, kw_only=True):
+    """``t_sep`` of ``POST SEP/FingerPrint/randomanswer``."""
+
+    no_kartu: str
+    tgl_sep: str
+    jen_pel: str
+    ppk_pel_sep: str
+    tgl_lahir: str
+    ppk_pst: str
+    user: str
+
+
+# --------------------------------------------------------------------------------------------
+# Request bodies: whole bodies, one class per endpoint
+
+
+class SepInsertRequest(SepRequest[SepInsert], kw_only=True):
+    """Body of ``POST SEP/2.0/insert``."""
+
+
+class SepUpdateRequest(SepRequest[SepUpdate], kw_only=True):
+    """Body of ``PUT SEP/2.0/update``."""
+
+
+class SepDeleteRequest(SepRequest[SepDelete], kw_only=True):
+    """Body of ``DELETE SEP/2.0/delete``."""
+
+
+class PengajuanSepRequest(SepRequest[PengajuanSep], kw_only=True):
+    """Body of ``POST Sep/pengajuanSEP``."""
+
+
+class ApprovalSepRequest(SepRequest[PengajuanSep], kw_only=True):
+    """Body of ``POST Sep/aprovalSEP``."""
+
+
+class UpdateTglPulangRequest(SepRequest[UpdateTglPulang], kw_only=True):
+    """Body of ``PUT SEP/2.0/updtglplg``."""
+
+
+class SepInternalDeleteRequest(SepRequest[SepInternalDelete], kw_only=True):
+    """Body of ``DELETE SEP/Internal/delete``."""
+
+
+class RandomAnswerRequest(SepRequest[RandomAnswer], kw_only=True):
+    """Body of ``POST SEP/FingerPrint/randomanswer``."""
+
+
+# --------------------------------------------------------------------------------------------
+# Answers
+
+
+class PesertaSingkat(Response, frozen=True, kw_only=True):
+    """The short participant block inside SEP and rujukan answers."""
+
+    asuransi: str | None = None
+    hak_kelas: str | None = None
+    jns_peserta: str | None = None
+    kelamin: str | None = None
+    nama: str | None = None
+    no_kartu: str | None = None
+    no_mr: str | None = None
+    tgl_lahir: datetime.date | None = None
+
+
+class SepInformasi(Response, frozen=True, kw_only=True):
+    """``informasi`` of an SEP: social-assistance and programme flags."""
+
+    dinsos: str | None = None
+    e_sep: str | None = msgspec.field(default=None, name="eSEP")
+    no_sktm: str | None = msgspec.field(default=None, name="noSKTM")
+    prolanis_prb: str | None = msgspec.field(default=None, name="prolanisPRB")
+
+
+class InsertedSep(Response, frozen=True, kw_only=True):
+    """The ``sep`` object returned by ``SEP/2.0/insert``."""
+
+    no_sep: str | None = None
+    tgl_sep: datetime.date | None = None
+    jns_pelayanan: str | None = None
+    kelas_rawat: str | None = None
+    diagnosa: str | None = None
+    no_rujukan: str | None = None
+    poli: str | None = None
+    kd_poli: str | None = None
+    poli_eksekutif: str | None = None
+    catatan: str | None = None
+    penjamin: str | None = None
+    peserta: PesertaSingkat | None = None
+    informasi: SepInformasi | None = None
+    tujuan_kunj: str | None = None
+    flag_procedure: str | None = None
+    kd_penunjang: str | None = None
+    assestmen_pel: str | None = None
+
+
+class SepInsertResult(Response, frozen=True, kw_only=True):
+    """``POST SEP/2.0/insert`` answer, ``{"sep": {...}}``."""
+
+    sep: InsertedSep | None = None
+
+
+class LokasiKejadian(Response, frozen=True, kw_only=True):
+    """``lokasiKejadian`` of an SEP; all null when the SEP is not an accident."""
+
+    kd_prop: str | None = None
+    kd_kab: str | None = None
+    kd_kec: str | None = None
+    ket_kejadian: str | None = None
+    lokasi: str | None = None
+    tgl_kejadian: datetime.date | None = None
+
+
+class SepDpjp(Response, frozen=True, kw_only=True):
+    """``dpjp`` of an SEP: the attending specialist."""
+
+    kd_dpjp: str | None = msgspec.field(default=None, name="kdDPJP")
+    nm_dpjp: str | None = msgspec.field(default=None, name="nmDPJP")
+
+
+class SepKlsRawat(Response, frozen=True, kw_only=True):
+    """``klsRawat`` of an SEP."""
+
+    kls_rawat_hak: str | None = None
+    kls_rawat_naik: str | None = None
+    pembiayaan: str | None = None
+    penanggung_jawab: str | None = None
+
+
+class SepKontrol(Response, frozen=True, kw_only=True):
+    """``kontrol`` of an SEP: the surat kontrol it was issued on."""
+
+    kd_dokter: str | None = None
+    nm_dokter: str | None = None
+    no_surat: str | None = None
+
+
+class SepDetail(Response, frozen=True, kw_only=True):
+    """``GET SEP/{noSep}`` and ``GET Rujukan/lastsep/norujukan/{noRujukan}`` answer.
+
+    The payload is the SEP object itself. BPJS spells ``assestmenPel`` here (with ``t``),
+    unlike the request's ``assesmentPel``.
+    """
+
+    no_sep: str | None = None
+    tgl_sep: datetime.date | None = None
+    jns_pelayanan: str | None = None
+    kelas_rawat: str | None = None
+    diagnosa: str | None = None
+    no_rujukan: str | None = None
+    poli: str | None = None
+    poli_eksekutif: str | None = None
+    catatan: str | None = None
+    penjamin: str | None = None
+    kd_status_kecelakaan: str | None = None
+    nmstatus_kecelakaan: str | None = msgspec.field(default=None, name="nmstatusKecelakaan")
+    lokasi_kejadian: LokasiKejadian | None = None
+    dpjp: SepDpjp | None = None
+    peserta: PesertaSingkat | None = None
+    kls_rawat: SepKlsRawat | None = None
+    kontrol: SepKontrol | None = None
+    cob: str | None = None
+    katarak: str | None = None
+    tujuan_kunj: KodeNama | None = None
+    flag_procedure: KodeNama | None = None
+    kd_penunjang: KodeNama | None = None
+    assestmen_pel: KodeNama | None = None
+    informasi: SepInformasi | str | None = None
+    e_sep: str | None = msgspec.field(default=None, name="eSEP")
+
+
+class SuplesiJaminan(Response, frozen=True, kw_only=True):
+    """One potential Jasa Raharja supplement."""
+
+    no_register: str | None = None
+    no_sep: str | None = None
+    no_sep_awal: str | None = None
+    no_surat_jaminan: str | None = None
+    tgl_kejadian: datetime.date | None = None
+    tgl_sep: datetime.date | None = None
+
+
+class SuplesiJasaRaharjaList(Response, frozen=True, kw_only=True):
+    """``GET sep/JasaRaharja/Suplesi/{noKartu}/tglPelayanan/{tgl}`` answer."""
+
+    jaminan: list[SuplesiJaminan] = msgspec.field(default_factory=list)
+
+
+class KllInduk(Response, frozen=True, kw_only=True):
+    """One index traffic-accident SEP."""
+
+    no_sep: str | None = msgspec.field(default=None, name="noSEP")
+    tgl_kejadian: datetime.date | None = None
+    ppk_pel_sep: str | None = msgspec.field(default=None, name="ppkPelSEP")
+    kd_prop: str | None = None
+    kd_kab: str | None = None
+    kd_kec: str | None = None
+    ket_kejadian: str | None = None
+    no_sep_suplesi: str | None = msgspec.field(default=None, name="noSEPSuplesi")
+
+
+class KllIndukList(Response, frozen=True, kw_only=True):
+    """``GET sep/KllInduk/List/{noKartu}`` answer."""
+
+    items: list[KllInduk] = msgspec.field(default_factory=list, name="list")
+
+
+class PersetujuanSep(Response, frozen=True, kw_only=True):
+    """One SEP approval request (BPJS writes ``tglsep``/``jnspelayanan`` in lower case)."""
+
+    no_kartu: str | None = None
+    nama: str | None = None
+    tgl_sep: datetime.date | None = msgspec.field(default=None, name="tglsep")
+    jns_pelayanan: str | None = msgspec.field(default=None, name="jnspelayanan")
+    persetujuan: str | None = None
+    status: str | None = None
+
+
+class PersetujuanSepList(Response, frozen=True, kw_only=True):
+    """``GET Sep/persetujuanSEP/list/bulan/{MM}/tahun/{YYYY}`` answer."""
+
+    items: list[PersetujuanSep] = msgspec.field(default_factory=list, name="list")
+
+
+class UpdateTglPulangItem(Response, frozen=True, kw_only=True):
+    """One discharge-date update; ``tglPulang``/``tglMeninggal`` kept as sent."""
+
+    no_sep: str | None = None
+    no_sep_updating: str | None = None
+    jns_pelayanan: str | None = None
+    ppk_tujuan: str | None = None
+    no_kartu: str | None = None
+    nama: str | None = None
+    tgl_sep: datetime.date | None = None
+    tgl_pulang: str | None = None
+    status: str | None = None
+    tgl_meninggal: str | None = None
+    no_surat: str | None = None
+    keterangan: str | None = None
+    user: str | None = None
+
+
+class UpdateTglPulangList(Response, frozen=True, kw_only=True):
+    """``GET Sep/updtglplg/list/bulan/{bulan}/tahun/{tahun}/{filter}`` answer."""
+
+    items: list[UpdateTglPulangItem] = msgspec.field(default_factory=list, name="list")
+
+
+class PesertaSep(Response, frozen=True, kw_only=True):
+    """``pesertasep`` of the INACBG lookup."""
+
+    kelamin: str | None = None
+    kls_rawat: str | None = None
+    nama: str | None = None
+    no_kartu_bpjs: str | None = None
+    no_mr: str | None = None
+    no_rujukan: str | None = None
+    tgl_lahir: datetime.date | None = None
+    tgl_pelayanan: datetime.date | None = None
+    tkt_pelayanan: str | None = None
+
+
+class SepInacbg(Response, frozen=True, kw_only=True):
+    """``GET sep/cbg/{noSep}`` answer (sent unencrypted), ``{"pesertasep": {...}}``."""
+
+    peserta_sep: PesertaSep | None = msgspec.field(default=None, name="pesertasep")
+
+
+class SepInternal(Response, frozen=True, kw_only=True):
+    """One internal referral SEP; BPJS writes these keys all in lower case."""
+
+    tujuan_rujuk: str | None = msgspec.field(default=None, name="tujuanrujuk")
+    nm_tujuan_rujuk: str | None = msgspec.field(default=None, name="nmtujuanrujuk")
+    nm_poli_asal: str | None = msgspec.field(default=None, name="nmpoliasal")
+    tgl_rujuk_internal: datetime.date | None = msgspec.field(default=None, name="tglrujukinternal")
+    no_sep: str | None = msgspec.field(default=None, name="nosep")
+    no_sep_ref: str | None = msgspec.field(default=None, name="nosepref")
+    ppk_pel_sep: str | None = msgspec.field(default=None, name="ppkpelsep")
+    noka_pst: str | None = msgspec.field(default=None, name="nokapst")
+    tgl_sep: datetime.date | None = msgspec.field(default=None, name="tglsep")
+    no_surat: str | None = msgspec.field(default=None, name="nosurat")
+    flag_internal: str | None = msgspec.field(default=None, name="flaginternal")
+    kd_poli_asal: str | None = msgspec.field(default=None, name="kdpoliasal")
+    kd_poli_tuj: str | None = msgspec.field(default=None, name="kdpolituj")
+    kd_penunjang: str | None = msgspec.field(default=None, name="kdpenunjang")
+    nm_penunjang: str | None = msgspec.field(default=None, name="nmpenunjang")
+    diag_ppk: str | None = msgspec.field(default=None, name="diagppk")
+    kd_dokter: str | None = msgspec.field(default=None, name="kddokter")
+    nm_dokter: str | None = msgspec.field(default=None, name="nmdokter")
+    flag_prosedur: str | None = msgspec.field(default=None, name="flagprosedur")
+    opsi_konsul: str | None = msgspec.field(default=None, name="opsikonsul")
+    flag_sep: str | None = msgspec.field(default=None, name="flagsep")
+    f_user: str | None = msgspec.field(default=None, name="fuser")
+    f_date: str | None = msgspec.field(default=None, name="fdate")
+    nm_diag: str | None = msgspec.field(default=None, name="nmdiag")
+
+
+class SepInternalList(Response, frozen=True, kw_only=True):
+    """``GET SEP/Internal/{noSep}`` answer, ``{"count": ..., "list": [...]}``."""
+
+    count: str | int | None = None
+    items: list[SepInternal] = msgspec.field(default_factory=list, name="list")
+
+
+class FingerPrintStatus(Response, frozen=True, kw_only=True):
+    """``GET SEP/FingerPrint/Peserta/{noKartu}/TglPelayanan/{tgl}`` answer.
+
+    ``kode`` is ``"1"`` when the fingerprint is validated, ``"0"`` when not.
+    """
+
+    kode: str | None = None
+    status: str | None = None
+
+
+class FingerPrint(Response, frozen=True, kw_only=True):
+    """One fingerprinted participant."""
+
+    no_kartu: str | None = None
+    no_sep: str | None = msgspec.field(default=None, name="noSEP")
+
+
+class FingerPrintList(Response, frozen=True, kw_only=True):
+    """``GET SEP/FingerPrint/List/Peserta/TglPelayanan/{tgl}`` answer."""
+
+    items: list[FingerPrint] = msgspec.field(default_factory=list, name="list")
+
+
+class RandomQuestionFaskesList(Response, frozen=True, kw_only=True):
+    """``GET SEP/FingerPrint/randomquestion/faskesterdaftar/nokapst/{noKartu}/tglsep/{tgl}``."""
+
+    faskes: list[KodeNama] = msgspec.field(default_factory=list)

@@ -1,0 +1,27 @@
+"""Test doubles users import: the VClaim simulator and its pytest fixtures."""
+
+from ._participants import ParticipantRegistry
+from ._simulator import (
+    DEFAULT_CONS_ID,
+    DEFAULT_SECRET,
+    DEFAULT_USER_KEY,
+    Fault,
+    FaultPlan,
+    RecordedRequest,
+    Reply,
+    SimRequest,
+    VClaimSimulator,
+)
+
+__all__ = [
+    "DEFAULT_CONS_ID",
+    "DEFAULT_SECRET",
+    "DEFAULT_USER_KEY",
+    "Fault",
+    "FaultPlan",
+    "ParticipantRegistry",
+    "RecordedRequest",
+    "Reply",
+    "SimRequest",
+    "VClaimSimulator",
+]

@@ -1,0 +1,212 @@
+"""A deterministic registry of synthetic JKN participants for the simulator.
+
+Every number here is made up: card numbers, NIKs and names are drawn from a seeded random
+generator, so two simulators with the same seed hold the same people, and tests can rely on
+``sim.participants.cards()`` without fixtures of their own.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import random
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import msgspec
+
+from .. import _lzstring
+from ..models.peserta import Peserta
+
+__all__ = ["ParticipantRegistry"]
+
+_FIRST = (
+    "BUDI", "SITI", "AGUS", "DEWI", "RINA", "ANDI", "JOKO", "SRI", "WAYAN", "PUTU", "AHMAD",
+    "NUR", "YUSUF", "MARIA", "FRANSISKUS", "LESTARI", "HENDRA", "INDAH", "KOMANG", "RATNA",
+)  # fmt: skip
+_LAST = (
+    "SANTOSO", "AMINAH", "WIJAYA", "HARTONO", "SUSANTI", "PRATAMA", "HIDAYAT", "SETIAWAN",
+    "KUSUMAWARDHANI", "NASUTION", "SIREGAR", "SIMANJUNTAK", "PURNOMO", "SAPUTRA", "RAHAYU",
+)  # fmt: skip
+_PROVINCES = ("31", "32", "33", "34", "35", "36", "51", "12", "73", "64")
+_KELAS = (("1", "KELAS I"), ("2", "KELAS II"), ("3", "KELAS III"))
+_JENIS = (
+    ("21", "PBI (APBN)"),
+    ("22", "PBI (APBD)"),
+    ("13", "PEKERJA MANDIRI"),
+    ("14", "PEKERJA PENERIMA UPAH"),
+    ("1", "PNS PUSAT"),
+)
+_INACTIVE = (
+    ("1", "TIDAK AKTIF KARENA PREMI"),
+    ("2", "TIDAK AKTIF KARENA MENINGGAL"),
+    ("9", "TIDAK AKTIF KARENA DATA GANDA"),
+)
+_PROVIDERS = (
+    ("0301U001", "PUSKESMAS KECAMATAN MENTENG"),
+    ("0302U014", "PUSKESMAS KELURAHAN CEMPAKA"),
+    ("1302P011", "KLINIK PRATAMA SEHAT"),
+    ("0401U128", "dr. ANITA, PRAKTEK DOKTER"),
+)
+
+
+def _age(born: datetime.date, on: datetime.date) -> tuple[int, int, int]:
+    """Years, months and days from ``born`` to ``on``, the way BPJS words an age."""
+    total = (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
+    total = max(total, 0)
+    years, months = divmod(total, 12)
+    y, m = divmod(born.year * 12 + born.month - 1 + total, 12)
+    anchor = datetime.date(y, m + 1, min(born.day, calendar.monthrange(y, m + 1)[1]))
+    return years, months, max(0, (on - anchor).days)
+
+
+class ParticipantRegistry:
+    """Synthetic participants, looked up by card number or NIK.
+
+    ``add()`` takes a :class:`~vclaim_async.Peserta` or a dict in BPJS's own field names, so
+    tests can put exactly the person they need in front of the client.
+    """
+
+    def __init__(self, *, seed: int = 20240101, count: int = 100) -> None:
+        self._by_card: dict[str, dict[str, Any]] = {}
+        self._by_nik: dict[str, str] = {}
+        self._lz_cache: OrderedDict[tuple[str, str], str] = OrderedDict()
+        rng = random.Random(seed)
+        for _ in range(count):
+            self.add(self._generate(rng))
+
+    def _generate(self, rng: random.Random) -> dict[str, Any]:
+        while True:
+            card = "000" + "".join(rng.choices("0123456789", k=10))
+            if card not in self._by_card:
+                break
+        sex = rng.choice("LP")
+        born = datetime.date(1940, 1, 1) + datetime.timedelta(days=rng.randrange(0, 30000))
+        day = born.day + (40 if sex == "P" else 0)
+        while True:
+            nik = (
+                rng.choice(_PROVINCES)
+                + f"{rng.randrange(1, 80):02d}{rng.randrange(1, 40):02d}"
+                + f"{day:02d}{born.month:02d}{born.year % 100:02d}"
+                + f"{rng.randrange(1, 10000):04d}"
+            )
+            if nik not in self._by_nik:
+                break
+        active = rng.random() < 0.85
+        status = ("0", "AKTIF") if active else rng.choice(_INACTIVE)
+        kelas = rng.choice(_KELAS)
+        jenis = rng.choice(_JENIS)
+        provider = rng.choice(_PROVIDERS)
+        tmt = datetime.date(2014, 1, 1) + datetime.timedelta(days=rng.randrange(0, 2500))
+        tat = datetime.date(2099, 12, 31) if active else datetime.date(2023, 6, 30)
+        prb = rng.random() < 0.1
+        return {
+            "noKartu": card,
+            "nik": nik,
+            "nama": f"{rng.choice(_FIRST)} {rng.choice(_LAST)}",
+            "pisa": rng.choice("1234"),
+            "sex": sex,
+            "tglLahir": born.isoformat(),
+            "tglCetakKartu": tmt.isoformat(),
+            "tglTAT": tat.isoformat(),
+            "tglTMT": tmt.isoformat(),
+            "statusPeserta": {"kode": status[0], "keterangan": status[1]},
+            "hakKelas": {"kode": kelas[0], "keterangan": kelas[1]},
+            "jenisPeserta": {"kode": jenis[0], "keterangan": jenis[1]},
+            "provUmum": {"kdProvider": provider[0], "nmProvider": provider[1]},
+            "mr": {"noMR": None, "noTelepon": "08" + "".join(rng.choices("0123456789", k=10))},
+            "informasi": {
+                "dinsos": None,
+                "noSKTM": None,
+                "prolanisPRB": "DM" if prb else None,
+                "eSEP": None,
+            },
+            "cob": {"nmAsuransi": None, "noAsuransi": None, "tglTAT": None, "tglTMT": None},
+        }
+
+    # -- the public registry -----------------------------------------------------------------
+
+    def add(self, peserta: Peserta | Mapping[str, Any]) -> Peserta:
+        """Register a participant (replacing one with the same card number)."""
+        if isinstance(peserta, Peserta):
+            wire: dict[str, Any] = msgspec.to_builtins(peserta)
+        else:
+            wire = dict(peserta)
+        model = msgspec.convert(wire, Peserta)
+        card = model.no_kartu
+        old = self._by_card.get(card)
+        if old is not None and old.get("nik"):
+            self._by_nik.pop(old["nik"], None)
+        self._by_card[card] = wire
+        if model.nik:
+            self._by_nik[model.nik] = card
+        for key in [k for k in self._lz_cache if k[0] == card]:
+            del self._lz_cache[key]
+        return model
+
+    def remove(self, no_kartu: str) -> None:
+        """Forget a participant: look-ups then answer code "201"."""
+        wire = self._by_card.pop(no_kartu)
+        self._by_nik.pop(wire.get("nik") or "", None)
+
+    def get(self, no_kartu: str) -> Peserta | None:
+        """The participant with this card number, if registered."""
+        wire = self._by_card.get(no_kartu)
+        return None if wire is None else msgspec.convert(wire, Peserta)
+
+    def card_for_nik(self, nik: str) -> str | None:
+        return self._by_nik.get(nik)
+
+    def cards(self, *, active: bool | None = None) -> list[str]:
+        """Card numbers in registration order (only active or inactive ones if asked)."""
+        return [
+            card
+            for card, wire in self._by_card.items()
+            if active is None or (wire["statusPeserta"]["kode"] == "0") == active
+        ]
+
+    def niks(self) -> list[str]:
+        return list(self._by_nik)
+
+    def __len__(self) -> int:
+        return len(self._by_card)
+
+    def __iter__(self) -> Iterator[Peserta]:
+        for wire in list(self._by_card.values()):
+            yield msgspec.convert(wire, Peserta)
+
+    def __contains__(self, no_kartu: object) -> bool:
+        return no_kartu in self._by_card
+
+    # -- what the simulator serves -----------------------------------------------------------
+
+    def payload_lz(self, no_kartu: str, tgl_sep: str) -> str | None:
+        """The LZ-compressed ``{"peserta": ...}`` answer for a service date, cached.
+
+        Only AES depends on the request's timestamp, so the compression is done once per
+        participant and date, as a busy server would.
+        """
+        key = (no_kartu, tgl_sep)
+        cached = self._lz_cache.get(key)
+        if cached is not None:
+            self._lz_cache.move_to_end(key)
+            return cached
+        wire = self._by_card.get(no_kartu)
+        if wire is None:
+            return None
+        data = dict(wire)
+        born = wire.get("tglLahir")
+        if isinstance(born, str):
+            y, m, d = _age(datetime.date.fromisoformat(born), datetime.date.fromisoformat(tgl_sep))
+            now = _age(datetime.date.fromisoformat(born), datetime.date.today())[0]
+            data["umur"] = {
+                "umurSaatPelayanan": f"{y} tahun ,{m} bulan ,{d} hari",
+                "umurSekarang": f"{now} tahun",
+            }
+        text = msgspec.json.encode({"peserta": data}).decode()
+        lz = _lzstring.compress_to_encoded_uri_component(text)
+        self._lz_cache[key] = lz
+        if len(self._lz_cache) > 20000:
+            self._lz_cache.popitem(last=False)
+        return lz

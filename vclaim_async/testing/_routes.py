@@ -1,0 +1,49 @@
+"""The simulator's VClaim routes: one handler per catalog operation."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._simulator import Reply, SimRequest, VClaimSimulator
+
+__all__ = ["install"]
+
+
+def _bad_date(value: str) -> bool:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return True
+    return len(value) != 10
+
+
+def install(sim: VClaimSimulator) -> None:
+    """Register every route on ``sim``."""
+    from ._simulator import Reply, not_found
+
+    async def peserta(req: SimRequest, card: str | None) -> Reply:
+        tgl = req.params["tgl"]
+        if _bad_date(tgl):
+            return not_found("Format Tanggal SEP tidak sesuai")
+        if card is None:
+            return not_found("Data Peserta Tidak Ditemukan")
+        lz = req.sim.participants.payload_lz(card, tgl)
+        if lz is None:
+            return not_found("Data Peserta Tidak Ditemukan")
+        return Reply(lz=lz)
+
+    @sim.route("GET", r"Peserta/nokartu/(?P<no>[^/]+)/tglSEP/(?P<tgl>[^/]+)")
+    async def peserta_by_card(req: SimRequest) -> Reply:
+        no = req.params["no"]
+        if len(no) != 13 or not no.isdigit():
+            return not_found("No.Kartu Tidak Sesuai")
+        return await peserta(req, no if no in req.sim.participants else None)
+
+    @sim.route("GET", r"Peserta/nik/(?P<nik>[^/]+)/tglSEP/(?P<tgl>[^/]+)")
+    async def peserta_by_nik(req: SimRequest) -> Reply:
+        nik = req.params["nik"]
+        if len(nik) != 16 or not nik.isdigit():
+            return not_found("NIK Tidak Sesuai")
+        return await peserta(req, req.sim.participants.card_for_nik(nik))
