@@ -268,3 +268,13 @@ async def test_hang_past_timeout_is_a_timeout(sim: VClaimSimulator) -> None:
         with pytest.raises(VClaimTimeoutError) as info:
             await client.peserta.by_card(sim.participants.cards()[0])
     assert info.value.attempts == 2
+
+
+async def test_one_pooled_session_reuses_connections(sim: VClaimSimulator) -> None:
+    cards = sim.participants.cards()
+    async with VClaimClient(sim.config(max_concurrency=5)) as client:
+        for _ in range(3):
+            await asyncio.gather(*(client.peserta.by_card(c) for c in cards[:40]))
+    # 120 look-ups over keep-alive connections: never more connections than the cap.
+    assert len(sim.requests) == 120
+    assert 1 <= len(sim.connections) <= 5

@@ -237,6 +237,8 @@ class VClaimSimulator:
         self.served = 0
         self.in_flight = 0
         self.peak_in_flight = 0
+        #: Client (address, port) pairs seen: one per TCP connection a client opened.
+        self.connections: set[tuple[str, int]] = set()
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._runner: web.AppRunner | None = None
         self._closing = asyncio.Event()
@@ -306,6 +308,10 @@ class VClaimSimulator:
     # -- the request path --------------------------------------------------------------------
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        transport = request.transport
+        peer = transport.get_extra_info("peername") if transport is not None else None
+        if peer:
+            self.connections.add((str(peer[0]), int(peer[1])))
         self.in_flight += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
