@@ -3,6 +3,7 @@
 from ._catalog import CATALOG, Endpoint
 from ._client import VClaimClient
 from ._config import BASE_URLS, RetryPolicy, VClaimConfig
+from ._hooks import CallEvent, Hook
 from .errors import (
     APIError,
     AuthenticationError,
@@ -13,6 +14,7 @@ from .errors import (
     NotFoundError,
     OutcomeUnknownError,
     RateLimitError,
+    TLSError,
     TransportError,
     VClaimConnectionError,
     VClaimError,
@@ -27,16 +29,19 @@ __all__ = [
     "CATALOG",
     "APIError",
     "AuthenticationError",
+    "CallEvent",
     "DecodeError",
     "DecryptError",
     "Endpoint",
     "GatewayError",
     "HTTPStatusError",
+    "Hook",
     "NotFoundError",
     "OutcomeUnknownError",
     "Peserta",
     "RateLimitError",
     "RetryPolicy",
+    "TLSError",
     "TransportError",
     "VClaimClient",
     "VClaimConfig",

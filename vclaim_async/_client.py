@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -14,8 +15,9 @@ import msgspec
 from ._catalog import CATALOG, Endpoint
 from ._config import VClaimConfig
 from ._envelope import decode_payload, parse_envelope, payload_text
+from ._hooks import CallEvent, Hook
 from ._transport import Answer, Transport
-from .errors import VClaimError
+from .errors import APIError, VClaimError
 from .resources.peserta import PesertaResource
 
 __all__ = ["VClaimClient"]
@@ -24,13 +26,17 @@ T = TypeVar("T")
 
 _encoder = msgspec.json.Encoder()
 
+logger = logging.getLogger("vclaim_async")
+
 
 class VClaimClient:
     """An asyncio client for BPJS VClaim 2.0.
 
     Use it as ``async with VClaimClient(config) as client:``. It opens one pooled aiohttp
     session sized to ``config.max_concurrency`` and closes it on exit. A ``session`` passed in
-    is borrowed: it is used as is and never closed by the client.
+    is borrowed: it is used as is and never closed by the client. Each of ``hooks`` is called
+    with a :class:`CallEvent` after every call (operation, status, BPJS code, attempts,
+    latency; never an identifier), for metrics and tracing.
     """
 
     def __init__(
@@ -39,10 +45,12 @@ class VClaimClient:
         *,
         session: aiohttp.ClientSession | None = None,
         clock: Callable[[], float] = time.time,
+        hooks: Iterable[Hook] = (),
     ) -> None:
         if not isinstance(config, VClaimConfig):
             raise TypeError("config must be a VClaimConfig")
         self.config = config
+        self._hooks = tuple(hooks)
         self._clock = clock
         self._borrowed = session
         self._session: aiohttp.ClientSession | None = None
@@ -135,20 +143,64 @@ class VClaimClient:
         endpoint = self.endpoint(name)
         path = endpoint.path.format_map(params)
         data = None if body is None else _encoder.encode(body)
-        answer = await self.transport.request(endpoint, path, data)
+        started = time.monotonic()
+        answer: Answer | None = None
         try:
-            envelope = parse_envelope(answer.status, answer.body, endpoint=name)
-            text, decrypted = payload_text(
-                envelope.response,
-                encrypted=endpoint.encrypted,
-                cons_id=self.config.cons_id,
-                secret=self.config.secret,
-                timestamp=answer.timestamp,
-            )
-            if text is None and nullable:
-                return None, answer
-            return decode_payload(text, decrypted, envelope.response, model), answer
+            answer = await self.transport.request(endpoint, path, data)
+            value = self._decode(endpoint, answer, model, nullable)
         except VClaimError as exc:
             exc.endpoint = exc.endpoint or name
-            exc.attempts = answer.attempts
+            if answer is not None:
+                exc.attempts = answer.attempts
+            self._emit(endpoint, started, answer, exc)
             raise
+        self._emit(endpoint, started, answer, None)
+        return value, answer
+
+    def _decode(
+        self, endpoint: Endpoint, answer: Answer, model: type[T], nullable: bool
+    ) -> T | None:
+        envelope = parse_envelope(answer.status, answer.body, endpoint=endpoint.name)
+        text, decrypted = payload_text(
+            envelope.response,
+            encrypted=endpoint.encrypted,
+            cons_id=self.config.cons_id,
+            secret=self.config.secret,
+            timestamp=answer.timestamp,
+        )
+        if text is None and nullable:
+            return None
+        return decode_payload(text, decrypted, envelope.response, model)
+
+    def _emit(
+        self,
+        endpoint: Endpoint,
+        started: float,
+        answer: Answer | None,
+        error: VClaimError | None,
+    ) -> None:
+        if not self._hooks:
+            return
+        status = answer.status if answer is not None else getattr(error, "status", None)
+        if error is None:
+            code: str | None = "200"
+        else:
+            code = error.code if isinstance(error, APIError) else None
+        attempts = answer.attempts if answer is not None else None
+        if attempts is None:
+            attempts = (error.attempts if error is not None else None) or 1
+        event = CallEvent(
+            operation=endpoint.name,
+            method=endpoint.method,
+            status=status,
+            code=code,
+            attempts=attempts,
+            latency=time.monotonic() - started,
+            error=None if error is None else type(error).__name__,
+        )
+        for hook in self._hooks:
+            try:
+                hook(event)
+            except Exception:
+                # A broken metrics hook must never break a hospital's eligibility check.
+                logger.exception("vclaim: hook %r failed", hook)

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
+from urllib.parse import urlsplit
 
 __all__ = [
     "BASE_URLS",
@@ -108,6 +109,10 @@ class VClaimConfig:
             )
         if self.base_url is not None and not self.base_url.startswith(("https://", "http://")):
             raise ValueError("VClaimConfig.base_url must start with https:// or http://")
+        host = urlsplit(self.url).hostname or ""
+        if host.endswith("bpjs-kesehatan.go.id") and not self.url.startswith("https://"):
+            # Patient data never crosses the internet in clear text.
+            raise ValueError("BPJS hosts must be reached over https://")
         if not isinstance(self.time_offset, int) or isinstance(self.time_offset, bool):
             raise ValueError("VClaimConfig.time_offset must be a whole number of seconds")
         if self.max_concurrency < 1:

@@ -29,12 +29,14 @@ from tenacity import (
 
 from . import _signing
 from ._config import VClaimConfig
+from ._redact import redact
 from .errors import (
     AuthenticationError,
     GatewayError,
     HTTPStatusError,
     OutcomeUnknownError,
     RateLimitError,
+    TLSError,
     TransportError,
     VClaimConnectionError,
     VClaimError,
@@ -79,6 +81,8 @@ def is_retryable(exc: BaseException, *, idempotent: bool) -> bool:
         return exc.clock_adjusted
     if isinstance(exc, HTTPStatusError):
         return idempotent and exc.status in RETRY_STATUSES
+    if isinstance(exc, TLSError):
+        return False
     if isinstance(exc, (VClaimConnectionError, VClaimTimeoutError)):
         return idempotent or not exc.sent
     return False
@@ -211,6 +215,11 @@ class Transport:
                     status = resp.status
                     date = resp.headers.get("Date")
                     retry_after = resp.headers.get("Retry-After")
+            except (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError) as exc:
+                raise TLSError(
+                    f"TLS failed for {url.split('/')[2]}: {type(exc).__name__}",
+                    endpoint=endpoint.name,
+                ) from exc
             except aiohttp.ConnectionTimeoutError as exc:
                 raise VClaimTimeoutError(
                     "connect timeout", endpoint=endpoint.name, sent=False
@@ -233,9 +242,10 @@ class Transport:
                 self.in_flight -= 1
         elapsed = time.monotonic() - t0
         logger.debug(
-            "vclaim %s %s -> HTTP %d in %.1f ms (attempt %d)",
+            "vclaim %s %s %s -> HTTP %d in %.1f ms (attempt %d)",
             endpoint.name,
             endpoint.method,
+            redact(path),
             status,
             elapsed * 1000,
             attempt,

@@ -6,6 +6,8 @@ import datetime
 import re
 from urllib.parse import quote
 
+from ._redact import mask
+
 __all__ = [
     "JAKARTA",
     "card_number",
@@ -22,13 +24,6 @@ JAKARTA = datetime.timezone(datetime.timedelta(hours=7), "WIB")
 
 _DIGITS = re.compile(r"[0-9]+")
 _BAD_SEGMENT = re.compile(r"[/?#%\\\x00-\x1f\x7f]")
-
-
-def mask(value: str) -> str:
-    """Hide the middle of a card number or NIK for logs: ``3671********0123``."""
-    if len(value) <= 8:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
 
 
 def digits(value: object, length: int, what: str) -> str:

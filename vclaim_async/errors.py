@@ -5,6 +5,7 @@
     VClaimError                      root: catch this to catch everything we raise
     ├── TransportError               no usable HTTP answer arrived
     │   ├── VClaimConnectionError    could not connect, or the connection broke
+    │   │   └── TLSError             the TLS handshake or certificate check failed
     │   ├── VClaimTimeoutError       connect or total timeout
     │   └── OutcomeUnknownError      a write may have reached BPJS; it was not re-sent
     ├── HTTPStatusError              the gateway answered with a non-2xx or non-JSON body
@@ -25,6 +26,8 @@ from __future__ import annotations
 
 import re
 
+from ._redact import redact
+
 __all__ = [
     "EXCERPT_LIMIT",
     "APIError",
@@ -36,6 +39,7 @@ __all__ = [
     "NotFoundError",
     "OutcomeUnknownError",
     "RateLimitError",
+    "TLSError",
     "TransportError",
     "VClaimConnectionError",
     "VClaimError",
@@ -54,7 +58,7 @@ def excerpt(body: bytes | str, limit: int = EXCERPT_LIMIT) -> str:
         # HTML error pages: keep the words, drop the markup, as a person would read it.
         text = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", text)
         text = re.sub(r"<[^>]*>", " ", text)
-    text = " ".join(text.split())
+    text = redact(" ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -95,6 +99,13 @@ class VClaimConnectionError(TransportError):
     def __init__(self, message: str, *, endpoint: str | None = None, sent: bool = True) -> None:
         super().__init__(message, endpoint=endpoint)
         self.sent = sent
+
+
+class TLSError(VClaimConnectionError):
+    """The TLS handshake or certificate verification failed. Never retried: it will not heal."""
+
+    def __init__(self, message: str, *, endpoint: str | None = None) -> None:
+        super().__init__(message, endpoint=endpoint, sent=False)
 
 
 class VClaimTimeoutError(TransportError):
@@ -176,13 +187,14 @@ class APIError(VClaimError):
     """BPJS answered with ``metaData.code`` other than ``"200"``.
 
     ``code`` is always a string (BPJS sends both ``"201"`` and ``201``); ``message`` is BPJS's
-    own text, usually Indonesian (e.g. "No.Kartu Tidak Sesuai").
+    own text, usually Indonesian (e.g. "No.Kartu Tidak Sesuai"), kept exactly as sent. The
+    exception's ``str()`` masks any card number or NIK inside it.
     """
 
     def __init__(
         self, code: str, message: str, *, status: int = 200, endpoint: str | None = None
     ) -> None:
-        super().__init__(f"BPJS code {code}: {message}", endpoint=endpoint)
+        super().__init__(f"BPJS code {code}: {redact(message)}", endpoint=endpoint)
         self.code = code
         self.message = message
         self.status = status

@@ -15,6 +15,7 @@ import hmac
 import json
 import random
 import re
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -219,6 +220,7 @@ class VClaimSimulator:
         clock: Callable[[], float] = time.time,
         ppk_pelayanan: str = "0301R001",
         record: bool = True,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.cons_id = cons_id
         self.secret = secret
@@ -230,6 +232,7 @@ class VClaimSimulator:
         self.clock = clock
         self.ppk_pelayanan = ppk_pelayanan
         self.record = record
+        self.ssl_context = ssl_context
         self.participants = ParticipantRegistry(seed=seed, count=participant_count)
         self.faults = FaultPlan(seed)
         self.requests: list[RecordedRequest] = []
@@ -261,7 +264,7 @@ class VClaimSimulator:
         self._closing = asyncio.Event()
         runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=0.5)
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
+        site = web.TCPSite(runner, self.host, self.port, ssl_context=self.ssl_context)
         await site.start()
         # With port 0 the OS picked a free port: read it back from the listening socket.
         sockets = getattr(site._server, "sockets", None) or ()
@@ -277,7 +280,8 @@ class VClaimSimulator:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}/{self.service}"
+        scheme = "https" if self.ssl_context is not None else "http"
+        return f"{scheme}://{self.host}:{self.port}/{self.service}"
 
     def config(self, **overrides: Any) -> VClaimConfig:
         """A client config for this simulator (fast retries; override anything)."""

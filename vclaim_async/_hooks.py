@@ -1,0 +1,35 @@
+"""Observability without patient data: one event per call for metrics and tracing hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["CallEvent", "Hook"]
+
+
+@dataclass(frozen=True, slots=True)
+class CallEvent:
+    """What happened to one catalog call, with no identifiers in it.
+
+    ``operation`` is the catalog name (``"peserta.by_card"``), never the path: paths carry card
+    numbers and NIKs. ``status`` is the last HTTP status seen (None when no answer arrived),
+    ``code`` BPJS's ``metaData.code`` when one was read, ``latency`` the seconds the whole call
+    took (retries and backoff included) and ``error`` the exception's class name, or None.
+    """
+
+    operation: str
+    method: str
+    status: int | None
+    code: str | None
+    attempts: int
+    latency: float
+    error: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+#: A hook is called synchronously after every call; keep it fast and never let it block.
+Hook = Callable[[CallEvent], object]
