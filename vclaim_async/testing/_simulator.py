@@ -81,7 +81,8 @@ class Fault:
 
     ``times`` is how many matching requests it affects (None: all of them); ``probability``
     makes it random (with the plan's seeded generator). ``delay`` may be a number of seconds
-    or a ``(low, high)`` range for a uniform latency.
+    or a ``(low, high)`` range for a uniform latency, or a function of the plan's random
+    generator for any other distribution (e.g. ``lambda r: r.expovariate(1 / 0.05)``).
     """
 
     kind: str
@@ -89,7 +90,7 @@ class Fault:
     method: str | None = None
     times: int | None = 1
     status: int = 502
-    delay: float | tuple[float, float] = 0.0
+    delay: float | tuple[float, float] | Callable[[random.Random], float] = 0.0
     probability: float = 1.0
     hits: int = 0
     _pattern: re.Pattern[str] = field(init=False, repr=False)
@@ -111,6 +112,8 @@ class Fault:
     def seconds(self, rng: random.Random) -> float:
         if isinstance(self.delay, tuple):
             return rng.uniform(*self.delay)
+        if callable(self.delay):
+            return max(0.0, float(self.delay(rng)))
         return float(self.delay)
 
 
@@ -138,6 +141,27 @@ class FaultPlan:
     def hang(self, match: str = ".*", *, times: int | None = 1) -> Fault:
         """Accept the request and never answer."""
         return self.add(Fault("hang", match, times=times))
+
+    def mix(self, match: str, rates: Mapping[str, float], *, method: str | None = None) -> None:
+        """Independent random faults at the given marginal rates, e.g. a flaky gateway.
+
+        ``rates`` maps a fault kind (or an HTTP status such as ``"502"``) to the fraction of
+        matching requests it should hit: ``{"502": 0.2, "hang": 0.05, "reset": 0.02}``. At most
+        one fires per request, so the rates must add up to at most 1.
+        """
+        if sum(rates.values()) > 1.0 + 1e-9:
+            raise ValueError("fault rates add up to more than 1")
+        left = 1.0
+        for kind, rate in rates.items():
+            # Faults are tried in order; scale each so its share of all requests is ``rate``.
+            probability = 0.0 if left <= 0 else min(1.0, rate / left)
+            if kind.isdigit():
+                fault = Fault("status", match, method=method, times=None, status=int(kind))
+            else:
+                fault = Fault(kind, match, method=method, times=None)
+            fault.probability = probability
+            self.add(fault)
+            left -= rate
 
     def clear(self) -> None:
         self.faults.clear()
@@ -350,7 +374,7 @@ class VClaimSimulator:
         if terminal is not None and terminal.kind == "status":
             return _status_page(terminal.status)
         if terminal is not None and terminal.kind == "hang":
-            await self._sleep(3600)
+            await self._hang(request)
             return _text(504, "hung request released")
 
         refused = self._authenticate(request)
@@ -386,6 +410,15 @@ class VClaimSimulator:
         # Wakes early when the simulator closes, so a hung request never delays shutdown.
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._closing.wait(), timeout=seconds)
+
+    async def _hang(self, request: web.Request, limit: float = 3600.0) -> None:
+        """Hold the request until the client gives up on it (or the simulator closes)."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline and not self._closing.is_set():
+            transport = request.transport
+            if transport is None or transport.is_closing():
+                return
+            await self._sleep(0.02)
 
     async def _drop(self, request: web.Request, partial: bool) -> web.StreamResponse:
         response = web.StreamResponse(status=200)
