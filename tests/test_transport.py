@@ -278,3 +278,23 @@ async def test_one_pooled_session_reuses_connections(sim: VClaimSimulator) -> No
     # 120 look-ups over keep-alive connections: never more connections than the cap.
     assert len(sim.requests) == 120
     assert 1 <= len(sim.connections) <= 5
+
+
+async def test_request_headers_on_reads_and_writes() -> None:
+    with aioresponses() as m:
+        m.get(URL_, status=200, body=OK_BODY)
+        m.post(WRITE_URL, status=200, body=OK_BODY)
+        async with VClaimClient(mock_config()) as client:
+            await client.peserta.by_card(CARD, "2024-01-02")
+            await client.transport.request(WRITE, "SEP/2.0/insert", b'{"request":{}}')
+        get = m.requests[("GET", URL(URL_))][0].kwargs
+        post = m.requests[("POST", URL(WRITE_URL))][0].kwargs
+    assert get["data"] is None
+    assert get["headers"]["Content-Type"] == "application/json; charset=utf-8"
+    assert post["data"] == b'{"request":{}}'
+    assert post["headers"]["Content-Type"] == "Application/x-www-form-urlencoded"
+    for headers in (get["headers"], post["headers"]):
+        assert headers["X-cons-id"] == "1234"
+        assert headers["user_key"] == "0123456789abcdef0123456789abcdef"
+        assert headers["X-timestamp"].isdigit()
+    assert post["allow_redirects"] is False

@@ -29,7 +29,7 @@ BASE_URLS: Mapping[str, str] = MappingProxyType(
 
 #: The write content type exactly as the TrustMark catalog prints it (the body is still JSON).
 FORM_CONTENT_TYPE = "Application/x-www-form-urlencoded"
-JSON_CONTENT_TYPE = "application/json"
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 Environment = Literal["production", "development"]
 

@@ -28,7 +28,7 @@ from tenacity import (
 )
 
 from . import _signing
-from ._config import VClaimConfig
+from ._config import JSON_CONTENT_TYPE, VClaimConfig
 from ._redact import redact
 from .errors import (
     AuthenticationError,
@@ -196,8 +196,10 @@ class Transport:
             )
             headers["Accept"] = "application/json"
             headers["User-Agent"] = config.user_agent
-            if body is not None:
-                headers["Content-Type"] = config.write_content_type
+            # The catalog's pages name a content type for reads too, though no body is sent.
+            headers["Content-Type"] = (
+                config.write_content_type if body is not None else JSON_CONTENT_TYPE
+            )
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
             t0 = time.monotonic()
