@@ -4,9 +4,9 @@ A VClaim 2.0 answer is AES-decrypted into an LZ-string over ``A-Za-z0-9+-$`` tha
 function ``LZString.compressToEncodedURIComponent`` produced; this module reads and writes it.
 
 Why our own and not the PyPI ``lzstring`` package: that port decodes bit by bit through method
-calls (about 30× slower than this module on a participant answer), and it returns JavaScript's
-UTF-16 code units as Python characters, so an emoji or other astral character comes back as two
-lone surrogates that a JSON decoder or ``str.encode`` then rejects. Here:
+calls (25-40× slower than this module, see ``benchmarks/bench_lzstring.py``), and it returns
+JavaScript's UTF-16 code units as Python characters, so an emoji or other astral character comes
+back as two lone surrogates that ``str.encode`` and JSON encoders then reject. Here:
 
 * :func:`compress_to_encoded_uri_component` works on UTF-16 code units exactly as JavaScript
   does, so its output is byte-for-byte what ``compressToEncodedURIComponent`` gives.
@@ -41,10 +41,9 @@ _STD_B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/A"
 
 # Our alphabet to standard base64 so C code (binascii) packs the six-bit groups; "!" marks a
 # character outside the alphabet, for a single C-speed membership test.
-_TO_STD = bytearray(b"!" * 256)
-for _i, _ch in enumerate(_ALPHABET):
-    _TO_STD[ord(_ch)] = _STD_B64[_i]
-_TO_STD_TABLE = bytes(_TO_STD)
+_TO_STD_TABLE = bytes(
+    _STD_B64[_ALPHABET.index(chr(b))] if chr(b) in _ALPHABET else ord("!") for b in range(256)
+)
 _FROM_STD_TABLE = bytes.maketrans(_STD_B64[:64], _ALPHABET[:64].encode("ascii"))
 
 # The stream is read MSB-first within each character but numbers are built LSB-first, so
@@ -55,8 +54,8 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _LITTLE_ENDIAN = sys.byteorder == "little"
 _UTF16_NATIVE = "utf-16-le" if _LITTLE_ENDIAN else "utf-16-be"
 
-# 64-bit refills: one refill always covers the widest code, and fewer refills beat the cost of
-# shifting a two-digit int (measured: 64-bit words decode ~20% faster than 32-bit ones).
+# Refill 64 bits at a time: one refill covers two codes of up to 32 bits each (a dictionary
+# never gets near 2**32 entries), and measured ~20% faster than 32-bit refills.
 _WORD = 64
 
 
@@ -140,18 +139,20 @@ def decompress_from_encoded_uri_component(data: str) -> str:
             nbits = size.bit_length()
             mask = (1 << nbits) - 1
             two = 2 * nbits
+            mask2 = (1 << two) - 1
             for _ in repeat(None, ((1 << nbits) - size) >> 1):
                 if nacc < two:
                     acc |= words[wi] << nacc
                     wi += 1
                     nacc += _WORD
-                c = acc & mask
+                cd = acc & mask2  # both codes: the masking below then works on a smaller int
+                c = cd & mask
                 try:
                     entry = dictionary[c]
                     add(w + entry[0])
                 except IndexError:
                     break  # a literal, the end, or a code not yet defined: the slow step below
-                d = (acc >> nbits) & mask
+                d = cd >> nbits
                 try:
                     w = dictionary[d]
                     add(entry + w[0])
@@ -216,8 +217,13 @@ def _joined(out: list[str], surrogates: bool, length: int) -> str:
     text = "".join(out)
     if not surrogates:
         return text
+    # Drop each buffer once the next exists: the lower peak measurably stops glibc returning
+    # the memory to the OS and faulting it back in on every call (~0.5 ms at 120 K characters).
+    out.clear()
+    units = text.encode("utf-16-le", "surrogatepass")
+    del text
     try:
-        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+        return units.decode("utf-16-le")
     except UnicodeDecodeError:
         raise LZStringError(
             f"LZ-string of length {length} decodes to UTF-16 with an unpaired surrogate"
