@@ -1,18 +1,21 @@
 """The VClaim 2.0 catalog as data: one row per operation.
 
-Resources build requests from these rows, the README's endpoint table is generated from them,
-and the tests iterate them. ``encrypted`` is True when BPJS encrypts a 200 answer, False when it
-never does (SEP delete, ``sep/cbg``) and None when sources disagree (both are handled).
+Resources build requests from these rows, the README's endpoint table is generated from them
+(``python -m vclaim_async._catalog`` prints it), and the tests iterate them. A row's name is
+``"<resource>.<method>"``: ``"sep.insert"`` is ``client.sep.insert()``. ``encrypted`` is True
+when BPJS encrypts a 200 answer, False when it never does (SEP delete, ``sep/cbg``, internal SEP
+delete) and None when sources disagree or nobody has checked (both are handled).
 ``idempotent`` marks the operations that may be re-sent after a timeout or a 5xx.
+Legacy 1.1 operations (``SEP/1.1/insert``, ``Rujukan/insert`` ...) are deliberately absent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-__all__ = ["CATALOG", "Endpoint"]
+__all__ = ["CATALOG", "Endpoint", "render_table"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Endpoint:
 
 
 _ROWS: tuple[Endpoint, ...] = (
+    # -- Peserta -------------------------------------------------------------------------------
     Endpoint(
         "peserta.by_card",
         "GET",
@@ -44,7 +48,351 @@ _ROWS: tuple[Endpoint, ...] = (
         "Peserta/nik/{nik}/tglSEP/{tgl_sep}",
         summary="Participant by NIK (16 digits) on a service date",
     ),
+    # -- SEP -----------------------------------------------------------------------------------
+    Endpoint("sep.insert", "POST", "SEP/2.0/insert", summary="Issue an SEP (2.0)"),
+    # Update answers a noSep string; one client family reads it plain, two try to decrypt.
+    Endpoint("sep.update", "PUT", "SEP/2.0/update", None, "Update an SEP (2.0)"),
+    Endpoint("sep.delete", "DELETE", "SEP/2.0/delete", False, "Delete an SEP (2.0)"),
+    Endpoint("sep.get", "GET", "SEP/{no_sep}", summary="An SEP by number"),
+    Endpoint(
+        "sep.last_by_rujukan",
+        "GET",
+        "Rujukan/lastsep/norujukan/{no_rujukan}",
+        summary="The last SEP issued on a referral",
+    ),
+    Endpoint(
+        "sep.suplesi_jasa_raharja",
+        "GET",
+        "sep/JasaRaharja/Suplesi/{no_kartu}/tglPelayanan/{tgl_pelayanan}",
+        summary="Potential Jasa Raharja supplements",
+    ),
+    Endpoint(
+        "sep.kll_induk",
+        "GET",
+        "sep/KllInduk/List/{no_kartu}",
+        summary="Index traffic-accident SEPs of a participant",
+    ),
+    Endpoint(
+        "sep.pengajuan", "POST", "Sep/pengajuanSEP", None, "Apply for a backdate/fingerprint SEP"
+    ),
+    Endpoint("sep.approval", "POST", "Sep/aprovalSEP", None, "Approve an SEP application"),
+    Endpoint(
+        "sep.list_persetujuan",
+        "GET",
+        "Sep/persetujuanSEP/list/bulan/{bulan}/tahun/{tahun}",
+        summary="SEP applications of a month",
+    ),
+    Endpoint(
+        "sep.update_tgl_pulang",
+        "PUT",
+        "SEP/2.0/updtglplg",
+        None,
+        "Record the discharge date (2.0)",
+    ),
+    Endpoint(
+        "sep.list_tgl_pulang",
+        "GET",
+        "Sep/updtglplg/list/bulan/{bulan}/tahun/{tahun}/{filter}",
+        summary="Discharge-date updates of a month",
+    ),
+    Endpoint("sep.inacbg", "GET", "sep/cbg/{no_sep}", False, "An SEP for the INA-CBG grouper"),
+    Endpoint(
+        "sep.list_internal", "GET", "SEP/Internal/{no_sep}", summary="Internal referrals of an SEP"
+    ),
+    Endpoint(
+        "sep.delete_internal", "DELETE", "SEP/Internal/delete", False, "Delete an internal SEP"
+    ),
+    Endpoint(
+        "sep.finger_print",
+        "GET",
+        "SEP/FingerPrint/Peserta/{no_kartu}/TglPelayanan/{tgl_pelayanan}",
+        summary="Fingerprint status of a participant on a date",
+    ),
+    Endpoint(
+        "sep.list_finger_print",
+        "GET",
+        "SEP/FingerPrint/List/Peserta/TglPelayanan/{tgl_pelayanan}",
+        summary="Fingerprinted participants on a date",
+    ),
+    Endpoint(
+        "sep.random_question",
+        "GET",
+        "SEP/FingerPrint/randomquestion/faskesterdaftar/nokapst/{no_kartu}/tglsep/{tgl_sep}",
+        summary="Random-question choices (registered FKTP)",
+    ),
+    Endpoint(
+        "sep.random_answer",
+        "POST",
+        "SEP/FingerPrint/randomanswer",
+        None,
+        "Answer the random question",
+    ),
+    # -- Rujukan -------------------------------------------------------------------------------
+    Endpoint("rujukan.by_nomor", "GET", "Rujukan/{no_rujukan}", summary="FKTP referral by number"),
+    Endpoint(
+        "rujukan.rs_by_nomor",
+        "GET",
+        "Rujukan/RS/{no_rujukan}",
+        summary="Hospital referral by number",
+    ),
+    Endpoint(
+        "rujukan.by_card",
+        "GET",
+        "Rujukan/Peserta/{no_kartu}",
+        summary="Latest FKTP referral of a participant",
+    ),
+    Endpoint(
+        "rujukan.rs_by_card",
+        "GET",
+        "Rujukan/RS/Peserta/{no_kartu}",
+        summary="Latest hospital referral of a participant",
+    ),
+    Endpoint(
+        "rujukan.list_by_card",
+        "GET",
+        "Rujukan/List/Peserta/{no_kartu}",
+        summary="All FKTP referrals of a participant",
+    ),
+    Endpoint(
+        "rujukan.rs_list_by_card",
+        "GET",
+        "Rujukan/RS/List/Peserta/{no_kartu}",
+        summary="All hospital referrals of a participant",
+    ),
+    Endpoint("rujukan.insert", "POST", "Rujukan/2.0/insert", summary="Refer a patient out (2.0)"),
+    Endpoint("rujukan.update", "PUT", "Rujukan/2.0/Update", None, "Update a referral (2.0)"),
+    Endpoint("rujukan.delete", "DELETE", "Rujukan/delete", None, "Delete a referral"),
+    Endpoint(
+        "rujukan.insert_khusus", "POST", "Rujukan/Khusus/insert", summary="Add a special referral"
+    ),
+    Endpoint(
+        "rujukan.delete_khusus", "POST", "Rujukan/Khusus/delete", None, "Delete a special referral"
+    ),
+    Endpoint(
+        "rujukan.list_khusus",
+        "GET",
+        "Rujukan/Khusus/List/Bulan/{bulan}/Tahun/{tahun}",
+        summary="Special referrals of a month",
+    ),
+    Endpoint(
+        "rujukan.list_spesialistik",
+        "GET",
+        "Rujukan/ListSpesialistik/PPKRujukan/{kode_ppk}/TglRujukan/{tgl_rujukan}",
+        summary="Specialties and capacity of a referral target",
+    ),
+    Endpoint(
+        "rujukan.list_sarana",
+        "GET",
+        "Rujukan/ListSarana/PPKRujukan/{kode_ppk}",
+        summary="Facilities of a referral target",
+    ),
+    Endpoint(
+        "rujukan.list_keluar",
+        "GET",
+        "Rujukan/Keluar/List/tglMulai/{tgl_mulai}/tglAkhir/{tgl_akhir}",
+        summary="Outgoing referrals between two dates",
+    ),
+    Endpoint(
+        "rujukan.keluar", "GET", "Rujukan/Keluar/{no_rujukan}", summary="An outgoing referral"
+    ),
+    Endpoint(
+        "rujukan.jumlah_sep",
+        "GET",
+        "Rujukan/JumlahSEP/{jenis_rujukan}/{no_rujukan}",
+        summary="How many SEPs a referral has",
+    ),
+    # -- Rencana kontrol / SPRI ----------------------------------------------------------------
+    Endpoint(
+        "rencana_kontrol.insert", "POST", "RencanaKontrol/insert", summary="Issue a surat kontrol"
+    ),
+    Endpoint(
+        "rencana_kontrol.insert_v2",
+        "POST",
+        "RencanaKontrol/v2/Insert",
+        summary="Issue a surat kontrol with a PRB form",
+    ),
+    Endpoint(
+        "rencana_kontrol.update", "PUT", "RencanaKontrol/Update", summary="Update a surat kontrol"
+    ),
+    Endpoint(
+        "rencana_kontrol.update_v2",
+        "PUT",
+        "RencanaKontrol/v2/Update",
+        summary="Update a surat kontrol with a PRB form",
+    ),
+    Endpoint(
+        "rencana_kontrol.delete",
+        "DELETE",
+        "RencanaKontrol/Delete",
+        None,
+        "Delete a surat kontrol or SPRI",
+    ),
+    Endpoint(
+        "rencana_kontrol.insert_spri", "POST", "RencanaKontrol/InsertSPRI", summary="Issue an SPRI"
+    ),
+    Endpoint(
+        "rencana_kontrol.update_spri", "PUT", "RencanaKontrol/UpdateSPRI", summary="Update an SPRI"
+    ),
+    Endpoint(
+        "rencana_kontrol.get_sep",
+        "GET",
+        "RencanaKontrol/nosep/{no_sep}",
+        summary="The SEP a surat kontrol would follow",
+    ),
+    Endpoint(
+        "rencana_kontrol.get",
+        "GET",
+        "RencanaKontrol/noSuratKontrol/{no_surat_kontrol}",
+        summary="A surat kontrol or SPRI by number",
+    ),
+    Endpoint(
+        "rencana_kontrol.list_by_card",
+        "GET",
+        "RencanaKontrol/ListRencanaKontrol/Bulan/{bulan}/Tahun/{tahun}/Nokartu/{no_kartu}"
+        "/filter/{filter}",
+        summary="Surat kontrol of a participant in a month",
+    ),
+    Endpoint(
+        "rencana_kontrol.list_by_date",
+        "GET",
+        "RencanaKontrol/ListRencanaKontrol/tglAwal/{tgl_awal}/tglAkhir/{tgl_akhir}/filter/{filter}",
+        summary="Surat kontrol between two dates",
+    ),
+    Endpoint(
+        "rencana_kontrol.list_poli",
+        "GET",
+        "RencanaKontrol/ListSpesialistik/JnsKontrol/{jns_kontrol}/nomor/{nomor}"
+        "/TglRencanaKontrol/{tgl_rencana_kontrol}",
+        summary="Clinics open for a kontrol date",
+    ),
+    Endpoint(
+        "rencana_kontrol.jadwal_dokter",
+        "GET",
+        "RencanaKontrol/JadwalPraktekDokter/JnsKontrol/{jns_kontrol}/KdPoli/{kode_poli}"
+        "/TglRencanaKontrol/{tgl_rencana_kontrol}",
+        summary="Doctors' schedules for a kontrol date",
+    ),
+    # -- Referensi -----------------------------------------------------------------------------
+    Endpoint("referensi.diagnosa", "GET", "referensi/diagnosa/{keyword}", summary="ICD-10 search"),
+    Endpoint("referensi.poli", "GET", "referensi/poli/{keyword}", summary="Clinic search"),
+    Endpoint(
+        "referensi.faskes",
+        "GET",
+        "referensi/faskes/{keyword}/{jenis_faskes}",
+        summary="Health-facility search",
+    ),
+    Endpoint(
+        "referensi.dokter_dpjp",
+        "GET",
+        "referensi/dokter/pelayanan/{jns_pelayanan}/tglPelayanan/{tgl_pelayanan}"
+        "/Spesialis/{kode_spesialis}",
+        summary="Attending doctors (DPJP) of a specialty",
+    ),
+    Endpoint("referensi.propinsi", "GET", "referensi/propinsi", summary="Provinces"),
+    Endpoint(
+        "referensi.kabupaten",
+        "GET",
+        "referensi/kabupaten/propinsi/{kd_propinsi}",
+        summary="Regencies of a province",
+    ),
+    Endpoint(
+        "referensi.kecamatan",
+        "GET",
+        "referensi/kecamatan/kabupaten/{kd_kabupaten}",
+        summary="Districts of a regency",
+    ),
+    Endpoint("referensi.diagnosa_prb", "GET", "referensi/diagnosaprb", summary="PRB diagnoses"),
+    Endpoint("referensi.obat_prb", "GET", "referensi/obatprb/{keyword}", summary="PRB drug search"),
+    Endpoint(
+        "referensi.procedure",
+        "GET",
+        "referensi/procedure/{keyword}",
+        summary="ICD-9-CM procedure search",
+    ),
+    Endpoint("referensi.kelas_rawat", "GET", "referensi/kelasrawat", summary="Care classes"),
+    Endpoint("referensi.dokter", "GET", "referensi/dokter/{keyword}", summary="Doctor search"),
+    Endpoint("referensi.spesialistik", "GET", "referensi/spesialistik", summary="Specialties"),
+    Endpoint("referensi.ruang_rawat", "GET", "referensi/ruangrawat", summary="Ward types"),
+    Endpoint("referensi.cara_keluar", "GET", "referensi/carakeluar", summary="Discharge modes"),
+    Endpoint(
+        "referensi.pasca_pulang", "GET", "referensi/pascapulang", summary="Post-discharge states"
+    ),
+    # -- Monitoring ----------------------------------------------------------------------------
+    Endpoint(
+        "monitoring.kunjungan",
+        "GET",
+        "Monitoring/Kunjungan/Tanggal/{tgl_sep}/JnsPelayanan/{jns_pelayanan}",
+        summary="Visits (SEPs) of a day",
+    ),
+    Endpoint(
+        "monitoring.klaim",
+        "GET",
+        "Monitoring/Klaim/Tanggal/{tgl_pulang}/JnsPelayanan/{jns_pelayanan}/Status/{status}",
+        summary="Claims by discharge date and status",
+    ),
+    Endpoint(
+        "monitoring.histori_pelayanan",
+        "GET",
+        "monitoring/HistoriPelayanan/NoKartu/{no_kartu}/tglMulai/{tgl_mulai}/tglAkhir/{tgl_akhir}",
+        summary="A participant's service history",
+    ),
+    Endpoint(
+        "monitoring.jasa_raharja",
+        "GET",
+        "monitoring/JasaRaharja/JnsPelayanan/{jns_pelayanan}/tglMulai/{tgl_mulai}"
+        "/tglAkhir/{tgl_akhir}",
+        summary="Jasa Raharja guarantees between two dates",
+    ),
+    # -- PRB -----------------------------------------------------------------------------------
+    Endpoint("prb.insert", "POST", "PRB/insert", summary="Issue a rujuk balik (SRB)"),
+    Endpoint("prb.update", "PUT", "PRB/Update", None, "Update a rujuk balik"),
+    Endpoint("prb.delete", "DELETE", "PRB/Delete", None, "Delete a rujuk balik"),
+    Endpoint("prb.get", "GET", "prb/{no_srb}/nosep/{no_sep}", summary="A rujuk balik by number"),
+    Endpoint(
+        "prb.list_by_date",
+        "GET",
+        "prb/tglMulai/{tgl_mulai}/tglAkhir/{tgl_akhir}",
+        summary="Rujuk balik between two dates",
+    ),
+    Endpoint(
+        "prb.rekap_potensi",
+        "GET",
+        "prbpotensi/tahun/{tahun}/bulan/{bulan}",
+        summary="Claims flagged as potential PRB in a month",
+    ),
+    # -- LPK -----------------------------------------------------------------------------------
+    Endpoint("lpk.insert", "POST", "LPK/insert", None, "Submit a claim sheet (LPK)"),
+    Endpoint("lpk.update", "PUT", "LPK/update", None, "Update a claim sheet"),
+    Endpoint("lpk.delete", "DELETE", "LPK/delete", None, "Delete a claim sheet"),
+    Endpoint(
+        "lpk.list_by_date",
+        "GET",
+        "LPK/TglMasuk/{tgl_masuk}/JnsPelayanan/{jns_pelayanan}",
+        summary="Claim sheets by admission date",
+    ),
 )
 
 #: Operation name -> row, in catalog order.
 CATALOG: Mapping[str, Endpoint] = MappingProxyType({row.name: row for row in _ROWS})
+
+
+_ENCRYPTED = {True: "yes", False: "no (plain)", None: "either (detected)"}
+
+
+def render_table(rows: Iterable[Endpoint] | None = None) -> str:
+    """The catalog as a markdown table: the README's endpoint list is exactly this text."""
+    lines = [
+        "| Operation | Method | Path | Answer encrypted? | Retried on failure? |",
+        "|---|---|---|---|---|",
+    ]
+    for row in CATALOG.values() if rows is None else rows:
+        retried = "yes" if row.idempotent else "no"
+        lines.append(
+            f"| `{row.name}` | {row.method} | `{row.path}` | {_ENCRYPTED[row.encrypted]} "
+            f"| {retried} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(render_table(), end="")

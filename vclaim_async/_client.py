@@ -18,7 +18,14 @@ from ._envelope import decode_payload, parse_envelope, payload_text
 from ._hooks import CallEvent, Hook
 from ._transport import Answer, Transport
 from .errors import APIError, VClaimError
+from .resources.lpk import LpkResource
+from .resources.monitoring import MonitoringResource
 from .resources.peserta import PesertaResource
+from .resources.prb import PrbResource
+from .resources.referensi import ReferensiResource
+from .resources.rencana_kontrol import RencanaKontrolResource
+from .resources.rujukan import RujukanResource
+from .resources.sep import SepResource
 
 __all__ = ["VClaimClient"]
 
@@ -105,6 +112,41 @@ class VClaimClient:
     def peserta(self) -> PesertaResource:
         """Participant eligibility look-ups."""
         return PesertaResource(self)
+
+    @functools.cached_property
+    def sep(self) -> SepResource:
+        """SEP lifecycle, applications, discharge dates, internal referrals, fingerprints."""
+        return SepResource(self)
+
+    @functools.cached_property
+    def rujukan(self) -> RujukanResource:
+        """Incoming, outgoing and special referrals."""
+        return RujukanResource(self)
+
+    @functools.cached_property
+    def rencana_kontrol(self) -> RencanaKontrolResource:
+        """Surat kontrol and SPRI."""
+        return RencanaKontrolResource(self)
+
+    @functools.cached_property
+    def referensi(self) -> ReferensiResource:
+        """Reference code lists: diagnoses, clinics, facilities, doctors, regions."""
+        return ReferensiResource(self)
+
+    @functools.cached_property
+    def monitoring(self) -> MonitoringResource:
+        """Visits, claims, service history and Jasa Raharja reports."""
+        return MonitoringResource(self)
+
+    @functools.cached_property
+    def prb(self) -> PrbResource:
+        """Program Rujuk Balik (back-referrals)."""
+        return PrbResource(self)
+
+    @functools.cached_property
+    def lpk(self) -> LpkResource:
+        """Claim sheets (Lembar Pengajuan Klaim)."""
+        return LpkResource(self)
 
     # -- requests --------------------------------------------------------------------------
 

@@ -1,0 +1,122 @@
+"""``client.referensi``: the code lists BPJS expects in every other request.
+
+Every method returns a list of :class:`~vclaim_async.models.referensi.KodeNama` pairs. Search
+keywords are percent-encoded path segments (``"tab 100 mg"`` goes out as ``tab%20100%20mg``);
+path characters in them are refused before anything is sent.
+"""
+
+from __future__ import annotations
+
+from .. import _validate
+from ..models.enums import JenisFaskes, JnsPelayanan
+from ..models.referensi import (
+    DiagnosaList,
+    FaskesList,
+    KodeNama,
+    PoliList,
+    ProcedureList,
+    ReferensiList,
+)
+from . import _args
+from ._args import DateLike
+from ._base import Resource
+
+__all__ = ["ReferensiResource"]
+
+
+class ReferensiResource(Resource):
+    """Reference lists (Referensi): diagnoses, clinics, facilities, doctors, regions, LPK codes."""
+
+    __slots__ = ()
+
+    async def diagnosa(self, keyword: str) -> list[KodeNama]:
+        """ICD-10 diagnoses whose code or name matches ``keyword``."""
+        params = {"keyword": _keyword(keyword)}
+        result = await self._client._call("referensi.diagnosa", params, model=DiagnosaList)
+        return result.diagnosa
+
+    async def poli(self, keyword: str) -> list[KodeNama]:
+        """Clinics (poli) whose code or name matches ``keyword``."""
+        params = {"keyword": _keyword(keyword)}
+        result = await self._client._call("referensi.poli", params, model=PoliList)
+        return result.poli
+
+    async def faskes(self, keyword: str, jenis_faskes: JenisFaskes | str) -> list[KodeNama]:
+        """Health facilities of a level (1 = FKTP, 2 = hospital) matching ``keyword``."""
+        params = {
+            "keyword": _keyword(keyword),
+            "jenis_faskes": _args.code(JenisFaskes, jenis_faskes, "jenis_faskes"),
+        }
+        result = await self._client._call("referensi.faskes", params, model=FaskesList)
+        return result.faskes
+
+    async def dokter_dpjp(
+        self, jns_pelayanan: JnsPelayanan | str, tgl_pelayanan: DateLike, kode_spesialis: str
+    ) -> list[KodeNama]:
+        """Attending doctors (DPJP) of a specialty on a date, for ``dpjpLayan``."""
+        params = {
+            "jns_pelayanan": _args.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
+            "tgl_pelayanan": _validate.date_segment(tgl_pelayanan, "tgl_pelayanan"),
+            "kode_spesialis": _args.identifier(kode_spesialis, "kode_spesialis"),
+        }
+        return await self._list("referensi.dokter_dpjp", params)
+
+    async def propinsi(self) -> list[KodeNama]:
+        """Provinces."""
+        return await self._list("referensi.propinsi", {})
+
+    async def kabupaten(self, kd_propinsi: str) -> list[KodeNama]:
+        """Regencies and cities of a province."""
+        params = {"kd_propinsi": _args.identifier(kd_propinsi, "kd_propinsi")}
+        return await self._list("referensi.kabupaten", params)
+
+    async def kecamatan(self, kd_kabupaten: str) -> list[KodeNama]:
+        """Districts of a regency or city."""
+        params = {"kd_kabupaten": _args.identifier(kd_kabupaten, "kd_kabupaten")}
+        return await self._list("referensi.kecamatan", params)
+
+    async def diagnosa_prb(self) -> list[KodeNama]:
+        """Diagnoses of the PRB programme (codes may carry trailing spaces, kept as sent)."""
+        return await self._list("referensi.diagnosa_prb", {})
+
+    async def obat_prb(self, keyword: str) -> list[KodeNama]:
+        """Generic PRB drugs whose name matches ``keyword``."""
+        return await self._list("referensi.obat_prb", {"keyword": _keyword(keyword)})
+
+    async def procedure(self, keyword: str) -> list[KodeNama]:
+        """ICD-9-CM procedures whose code or name matches ``keyword`` (for LPK)."""
+        params = {"keyword": _keyword(keyword)}
+        result = await self._client._call("referensi.procedure", params, model=ProcedureList)
+        return result.procedure
+
+    async def kelas_rawat(self) -> list[KodeNama]:
+        """Care classes (for LPK)."""
+        return await self._list("referensi.kelas_rawat", {})
+
+    async def dokter(self, keyword: str) -> list[KodeNama]:
+        """The facility's own doctors whose name matches ``keyword`` (for LPK)."""
+        return await self._list("referensi.dokter", {"keyword": _keyword(keyword)})
+
+    async def spesialistik(self) -> list[KodeNama]:
+        """Specialties (for LPK)."""
+        return await self._list("referensi.spesialistik", {})
+
+    async def ruang_rawat(self) -> list[KodeNama]:
+        """Ward types (for LPK)."""
+        return await self._list("referensi.ruang_rawat", {})
+
+    async def cara_keluar(self) -> list[KodeNama]:
+        """Ways of leaving the hospital (for LPK)."""
+        return await self._list("referensi.cara_keluar", {})
+
+    async def pasca_pulang(self) -> list[KodeNama]:
+        """States after discharge (for LPK)."""
+        return await self._list("referensi.pasca_pulang", {})
+
+    async def _list(self, name: str, params: dict[str, str]) -> list[KodeNama]:
+        result = await self._client._call(name, params, model=ReferensiList)
+        return result.items
+
+
+def _keyword(value: str) -> str:
+    return _validate.path_segment(value, "keyword")
