@@ -12,6 +12,7 @@ from ._simulator import (
     SimRequest,
     VClaimSimulator,
 )
+from ._state import Record, SepRecord, SimState
 
 __all__ = [
     "DEFAULT_CONS_ID",
@@ -20,8 +21,11 @@ __all__ = [
     "Fault",
     "FaultPlan",
     "ParticipantRegistry",
+    "Record",
     "RecordedRequest",
     "Reply",
+    "SepRecord",
     "SimRequest",
+    "SimState",
     "VClaimSimulator",
 ]

@@ -273,7 +273,8 @@ class VClaimSimulator:
         self.app.router.add_route("*", "/{tail:.*}", self._dispatch)
         from . import _routes
 
-        _routes.install(self)
+        #: In-memory VClaim state (SEPs, referrals, ...) the routes share; tests inspect it.
+        self.state = _routes.install(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
