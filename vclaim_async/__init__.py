@@ -1,5 +1,6 @@
 """vclaim-async: an asyncio client for BPJS Kesehatan's VClaim REST API 2.0."""
 
+from ._bulk import CheckProgress, CheckResult, CheckStream, EligibilitySummary
 from ._catalog import CATALOG, Endpoint
 from ._client import VClaimClient
 from ._config import BASE_URLS, RetryPolicy, VClaimConfig
@@ -30,8 +31,12 @@ __all__ = [
     "APIError",
     "AuthenticationError",
     "CallEvent",
+    "CheckProgress",
+    "CheckResult",
+    "CheckStream",
     "DecodeError",
     "DecryptError",
+    "EligibilitySummary",
     "Endpoint",
     "GatewayError",
     "HTTPStatusError",

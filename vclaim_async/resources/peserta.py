@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import AsyncIterable, Callable, Iterable
 
 from .. import _validate
+from .._bulk import CheckKind, CheckProgress, CheckStream, _Engine
 from ..models.peserta import Peserta, PesertaPayload
 from ._base import Resource
 
@@ -38,6 +40,46 @@ class PesertaResource(Resource):
         params = {"nik": _validate.nik(nik), "tgl_sep": _service_date(tgl_sep)}
         payload = await self._client._call("peserta.by_nik", params, model=PesertaPayload)
         return payload.peserta
+
+    def check_many(
+        self,
+        identifiers: Iterable[str] | AsyncIterable[str],
+        tgl_sep: datetime.date | str | None = None,
+        *,
+        kind: CheckKind = "auto",
+        ordered: bool = False,
+        concurrency: int | None = None,
+        on_progress: Callable[[CheckProgress], object] | None = None,
+    ) -> CheckStream:
+        """Check many card numbers or NIKs; an async iterator of :class:`~vclaim_async.CheckResult`.
+
+        ``identifiers`` may be a plain or an async iterable and is read lazily, as the
+        workers need more. ``kind`` is ``"card"``, ``"nik"`` or ``"auto"`` (13 digits: card,
+        16 digits: NIK). A fixed pool of ``concurrency`` workers (default
+        ``config.max_concurrency``) does the look-ups, so memory stays flat for any number of
+        inputs. One service date, ``tgl_sep`` (default: today in Asia/Jakarta), serves the run.
+
+        Results come in completion order; with ``ordered=True`` in input order, which means a
+        slow item (a retried one, say) holds back the ones after it, and once a bounded window
+        of later items is done the workers wait for it. One item's failure never ends the run:
+        a malformed identifier is a result with a :class:`ValueError` and nothing sent; BPJS's
+        "no data" is a :class:`~vclaim_async.NotFoundError`; any other failure is the typed
+        :class:`~vclaim_async.VClaimError`, after the client's usual retries.
+        ``on_progress`` is called with a :class:`~vclaim_async.CheckProgress` after every result.
+
+        Use ``async with client.peserta.check_many(...) as results:`` (or ``aclose()``) so an
+        early ``break`` stops the workers at once. Bad arguments raise :class:`ValueError` here.
+        """
+        engine = _Engine(
+            self._client,
+            identifiers,
+            tgl_sep,
+            kind=kind,
+            ordered=ordered,
+            concurrency=concurrency,
+            on_progress=on_progress,
+        )
+        return CheckStream(engine)
 
 
 def _service_date(value: datetime.date | str | None) -> str:

@@ -1,0 +1,454 @@
+"""Bulk eligibility checks: a fixed pool of workers over a lazily read stream of identifiers.
+
+One producer task pulls identifiers from a plain or async iterable and hands them to a fixed
+number of worker tasks through a queue; results flow back to the consumer. A semaphore of
+"slots" bounds everything that is in flight (queued, being looked up, or waiting in the reorder
+buffer), so memory stays flat however long the input is: a million identifiers never become a
+million tasks or a million buffered results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import time
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Callable,
+    Iterable,
+    Iterator,
+    Sized,
+)
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TYPE_CHECKING, Literal
+
+from . import _validate
+from .errors import NotFoundError, VClaimError
+from .models.peserta import Peserta, PesertaPayload
+
+if TYPE_CHECKING:
+    from ._client import VClaimClient
+
+__all__ = [
+    "CheckKind",
+    "CheckProgress",
+    "CheckResult",
+    "CheckStatus",
+    "CheckStream",
+    "EligibilitySummary",
+]
+
+#: How to read an identifier: by card number, by NIK, or decided per item by its length.
+CheckKind = Literal["auto", "card", "nik"]
+#: The outcome of one check, as the CLI's ``status`` column spells it.
+CheckStatus = Literal["active", "inactive", "not_found", "invalid", "error"]
+
+_KINDS = ("auto", "card", "nik")
+#: In input order a slow item holds back later ones: this many items (per worker) may wait.
+_ORDERED_WINDOW_PER_WORKER = 16
+_ORDERED_WINDOW_MIN = 64
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilitySummary:
+    """What a clinic desk needs from a :class:`~vclaim_async.Peserta`, flattened.
+
+    ``active`` is True exactly when BPJS sent statusPeserta kode ``"0"`` (AKTIF).
+    """
+
+    active: bool
+    status: str | None
+    status_code: str | None
+    hak_kelas: str | None
+    jenis_peserta: str | None
+    prolanis_prb: str | None
+    tgl_tat: datetime.date | None
+
+    @property
+    def prb(self) -> bool:
+        """True when the participant is in a PRB/prolanis programme (``prolanisPRB`` is set)."""
+        return bool(self.prolanis_prb and self.prolanis_prb.strip())
+
+    @classmethod
+    def of(cls, peserta: Peserta) -> EligibilitySummary:
+        status = peserta.status_peserta
+        informasi = peserta.informasi
+        return cls(
+            active=peserta.is_active,
+            status=status.keterangan if status else None,
+            status_code=status.kode if status else None,
+            hak_kelas=peserta.hak_kelas.keterangan if peserta.hak_kelas else None,
+            jenis_peserta=peserta.jenis_peserta.keterangan if peserta.jenis_peserta else None,
+            prolanis_prb=informasi.prolanis_prb if informasi else None,
+            tgl_tat=peserta.tgl_tat,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One identifier's outcome from ``client.peserta.check_many()``.
+
+    Exactly one of ``peserta`` and ``error`` is set. ``error`` is the typed
+    :class:`~vclaim_async.VClaimError` the look-up raised (:class:`~vclaim_async.NotFoundError`
+    when BPJS has no such participant), or the :class:`ValueError` that kept a malformed
+    identifier from being sent. ``index`` is the identifier's position in the input (from 0);
+    ``attempts`` counts HTTP attempts (0 when nothing was sent) and ``latency`` is seconds from
+    the first attempt to the decoded answer or the final error.
+    """
+
+    input: str
+    index: int
+    kind: Literal["card", "nik"] | None
+    peserta: Peserta | None = None
+    error: VClaimError | ValueError | None = None
+    attempts: int = 0
+    latency: float = 0.0
+    summary: EligibilitySummary | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when BPJS returned a participant."""
+        return self.peserta is not None
+
+    @property
+    def status(self) -> CheckStatus:
+        """``active``, ``inactive``, ``not_found``, ``invalid`` or ``error``."""
+        if self.summary is not None:
+            return "active" if self.summary.active else "inactive"
+        if isinstance(self.error, NotFoundError):
+            return "not_found"
+        if isinstance(self.error, ValueError):
+            return "invalid"
+        return "error"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckProgress:
+    """Counts so far, passed to ``on_progress`` after every result.
+
+    ``total`` is known from the start for a sized input (a list, a tuple) and otherwise once
+    the input is exhausted. ``errors`` counts failed look-ups (not "not found", not invalid
+    input).
+    """
+
+    done: int
+    total: int | None
+    active: int
+    inactive: int
+    not_found: int
+    invalid: int
+    errors: int
+    elapsed: float
+
+    @property
+    def rate(self) -> float:
+        """Results per second since the run started."""
+        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left at the current rate, when the total is known."""
+        if self.total is None or self.rate <= 0:
+            return None
+        return max(0, self.total - self.done) / self.rate
+
+
+class _Counts:
+    __slots__ = ("active", "done", "errors", "inactive", "invalid", "not_found")
+
+    def __init__(self) -> None:
+        self.done = self.active = self.inactive = self.not_found = self.invalid = self.errors = 0
+
+    def add(self, status: CheckStatus) -> None:
+        self.done += 1
+        if status == "active":
+            self.active += 1
+        elif status == "inactive":
+            self.inactive += 1
+        elif status == "not_found":
+            self.not_found += 1
+        elif status == "invalid":
+            self.invalid += 1
+        else:
+            self.errors += 1
+
+
+@dataclass(frozen=True)
+class _Crash:
+    """A worker died of something that is not a per-item error: a bug, surfaced as such."""
+
+    exc: BaseException
+
+
+#: The producer's last message: the input is exhausted (or failed).
+_END = object()
+#: A CheckResult, a _Crash or _END.
+_Message = object
+
+
+class CheckStream(AsyncIterator[CheckResult]):
+    """The async iterator :meth:`check_many` returns.
+
+    Iterate it with ``async for``. Leaving early (``break``, an exception, cancellation)
+    stops the workers: ``async with client.peserta.check_many(...) as results:`` (or
+    :meth:`aclose`) does so at once; otherwise the event loop closes it when it is dropped.
+    Nothing starts until the first result is asked for.
+    """
+
+    def __init__(self, engine: _Engine) -> None:
+        self._engine = engine
+        self._results = engine.run()
+
+    def __aiter__(self) -> CheckStream:
+        return self
+
+    async def __anext__(self) -> CheckResult:
+        return await self._results.__anext__()
+
+    async def aclose(self) -> None:
+        """Cancel the workers and the producer and wait until they have stopped."""
+        await self._results.aclose()
+
+    async def __aenter__(self) -> CheckStream:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    @property
+    def progress(self) -> CheckProgress:
+        """The counts so far (the same object ``on_progress`` receives)."""
+        return self._engine.snapshot()
+
+
+class _Engine:
+    """One run of ``check_many``: its settings, its counters and its tasks."""
+
+    def __init__(
+        self,
+        client: VClaimClient,
+        identifiers: Iterable[str] | AsyncIterable[str],
+        tgl_sep: datetime.date | str | None,
+        *,
+        kind: CheckKind,
+        ordered: bool,
+        concurrency: int | None,
+        on_progress: Callable[[CheckProgress], object] | None,
+    ) -> None:
+        if kind not in _KINDS:
+            raise ValueError(f"kind must be one of {', '.join(_KINDS)}, got {kind!r}")
+        workers = client.config.max_concurrency if concurrency is None else concurrency
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise ValueError(f"concurrency must be a positive whole number, got {workers!r}")
+        if not isinstance(identifiers, (Iterable, AsyncIterable)) or isinstance(
+            identifiers, (str, bytes)
+        ):
+            raise TypeError("identifiers must be an iterable or async iterable of str")
+        self._client = client
+        self._source = identifiers
+        # One service date for the whole run, even one that crosses midnight in Jakarta.
+        self._date = (
+            _validate.today_jakarta().isoformat()
+            if tgl_sep is None
+            else _validate.date_segment(tgl_sep, "tgl_sep")
+        )
+        self._kind = kind
+        self._ordered = ordered
+        self._known_total = len(identifiers) if isinstance(identifiers, Sized) else None
+        if self._known_total is not None:
+            # Never more workers than items: three identifiers need three tasks, not ten.
+            workers = max(1, min(workers, self._known_total))
+        self._workers = workers
+        self._window = (
+            max(_ORDERED_WINDOW_MIN, workers * _ORDERED_WINDOW_PER_WORKER)
+            if ordered
+            else workers * 2
+        )
+        self._on_progress = on_progress
+        self._counts = _Counts()
+        self._started: float | None = None
+        self._produced: int | None = None
+        self._source_error: Exception | None = None
+
+    # -- progress --------------------------------------------------------------------------
+
+    def snapshot(self) -> CheckProgress:
+        counts = self._counts
+        elapsed = 0.0 if self._started is None else time.monotonic() - self._started
+        total = self._produced if self._produced is not None else self._known_total
+        return CheckProgress(
+            done=counts.done,
+            total=total,
+            active=counts.active,
+            inactive=counts.inactive,
+            not_found=counts.not_found,
+            invalid=counts.invalid,
+            errors=counts.errors,
+            elapsed=elapsed,
+        )
+
+    def _deliver(self, result: CheckResult) -> None:
+        self._counts.add(result.status)
+        if self._on_progress is not None:
+            self._on_progress(self.snapshot())
+
+    # -- the run ---------------------------------------------------------------------------
+
+    async def run(self) -> AsyncGenerator[CheckResult, None]:
+        self._started = time.monotonic()
+        slots = asyncio.Semaphore(self._window)
+        todo: asyncio.Queue[tuple[int, object] | None] = asyncio.Queue()
+        done: asyncio.Queue[_Message] = asyncio.Queue()
+        tasks = [asyncio.create_task(self._produce(slots, todo, done), name="check_many.producer")]
+        tasks += [
+            asyncio.create_task(self._work(todo, done), name=f"check_many.worker-{n}")
+            for n in range(self._workers)
+        ]
+        buffer: dict[int, CheckResult] = {}
+        yielded = 0
+        try:
+            while self._produced is None or yielded < self._produced:
+                message = await done.get()
+                if isinstance(message, _Crash):
+                    raise message.exc
+                if not isinstance(message, CheckResult):
+                    continue  # the producer's end marker: re-check the loop condition
+                if not self._ordered:
+                    slots.release()
+                    yielded += 1
+                    self._deliver(message)
+                    yield message
+                    continue
+                buffer[message.index] = message
+                while yielded in buffer:
+                    result = buffer.pop(yielded)
+                    slots.release()
+                    yielded += 1
+                    self._deliver(result)
+                    yield result
+            if self._source_error is not None:
+                raise self._source_error
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _produce(
+        self,
+        slots: asyncio.Semaphore,
+        todo: asyncio.Queue[tuple[int, object] | None],
+        done: asyncio.Queue[_Message],
+    ) -> None:
+        index = 0
+        try:
+            source = self._source
+            if isinstance(source, AsyncIterable):
+                items = aiter(source)
+                while True:
+                    # Take a slot before pulling, so the input is read no faster than checked.
+                    await slots.acquire()
+                    try:
+                        item: object = await anext(items)
+                    except StopAsyncIteration:
+                        slots.release()
+                        break
+                    todo.put_nowait((index, item))
+                    index += 1
+            else:
+                plain: Iterator[object] = iter(source)
+                while True:
+                    await slots.acquire()
+                    try:
+                        item = next(plain)
+                    except StopIteration:
+                        slots.release()
+                        break
+                    todo.put_nowait((index, item))
+                    index += 1
+        except Exception as exc:
+            # The input itself failed (a bad file, a broken generator): finish what was read,
+            # then the consumer re-raises this.
+            self._source_error = exc
+        self._produced = index
+        for _ in range(self._workers):
+            todo.put_nowait(None)
+        done.put_nowait(_END)
+
+    async def _work(
+        self, todo: asyncio.Queue[tuple[int, object] | None], done: asyncio.Queue[_Message]
+    ) -> None:
+        while True:
+            job = await todo.get()
+            if job is None:
+                return
+            index, item = job
+            try:
+                result = await self._check(index, item)
+            except Exception as exc:
+                done.put_nowait(_Crash(exc))
+                return
+            done.put_nowait(result)
+
+    async def _check(self, index: int, item: object) -> CheckResult:
+        text = item if isinstance(item, str) else repr(item)
+        try:
+            kind, value = self._classify(item)
+        except ValueError as exc:
+            return CheckResult(text, index, None, error=exc)
+        if kind == "card":
+            name, params = "peserta.by_card", {"no_kartu": value, "tgl_sep": self._date}
+        else:
+            name, params = "peserta.by_nik", {"nik": value, "tgl_sep": self._date}
+        started = time.monotonic()
+        try:
+            payload, answer = await self._client._call_detailed(name, params, model=PesertaPayload)
+        except VClaimError as exc:
+            return CheckResult(
+                text,
+                index,
+                kind,
+                error=exc,
+                attempts=exc.attempts or 1,
+                latency=time.monotonic() - started,
+            )
+        if payload is None:  # pragma: no cover - _call_detailed raises for null unless nullable
+            raise AssertionError("unreachable")
+        peserta = payload.peserta
+        return CheckResult(
+            text,
+            index,
+            kind,
+            peserta=peserta,
+            attempts=answer.attempts,
+            latency=time.monotonic() - started,
+            summary=EligibilitySummary.of(peserta),
+        )
+
+    def _classify(self, item: object) -> tuple[Literal["card", "nik"], str]:
+        if not isinstance(item, str):
+            raise ValueError(f"identifier must be a str, got {type(item).__name__}")
+        value = item.strip()
+        kind = self._kind
+        if kind == "auto":
+            if len(value) == 13:
+                kind = "card"
+            elif len(value) == 16:
+                kind = "nik"
+            else:
+                shown = "nothing" if not value else f"{len(value)} characters"
+                if value.isdigit():
+                    shown = f"{len(value)} digits"
+                raise ValueError(
+                    f"identifier must be a 13-digit card number or a 16-digit NIK, got {shown}"
+                )
+        if kind == "card":
+            return "card", _validate.card_number(value)
+        return "nik", _validate.nik(value)
