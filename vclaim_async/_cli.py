@@ -1,4 +1,8 @@
-"""The ``vclaim-async`` command: ``demo`` and ``simulator`` (more subcommands build on these)."""
+"""The ``vclaim-async`` command: check, peserta, sep, referensi, demo and simulator.
+
+Every error ends the command with one line on stderr (``vclaim-async: error: ...``) and a
+non-zero exit status; the codes are in :mod:`vclaim_async._cli_common`.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +11,60 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from . import _validate
+from . import _cli_check, _cli_lookup, _validate
+from ._cli_common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, CliError
 from ._client import VClaimClient
 from .errors import VClaimError
 
 __all__ = ["build_parser", "main"]
 
+EPILOG = """\
+examples:
+  vclaim-async check --sandbox examples/sample-cards.csv --out results.csv
+  vclaim-async peserta 0001234567890 --json
+  vclaim-async sep get 0301R0011017V000007
+  vclaim-async referensi diagnosa A09
+  vclaim-async demo
+
+credentials (for everything but --sandbox, demo and simulator):
+  VCLAIM_CONS_ID, VCLAIM_SECRET, VCLAIM_USER_KEY, and VCLAIM_BASE_URL or VCLAIM_ENV
+  (production|development); optional VCLAIM_PPK and VCLAIM_TIME_OFFSET.
+
+exit status: 0 ok, 1 failed (one line on stderr says why), 2 bad arguments,
+  3 check finished with some rows in error, 130 interrupted. `COMMAND --help` says more.
+"""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vclaim-async",
-        description="BPJS VClaim 2.0 from the command line. Credentials come from VCLAIM_* "
-        "environment variables; --sandbox and `demo` use the built-in simulator instead.",
+        description="BPJS VClaim 2.0 from the command line: bulk eligibility checks and single\n"
+        "look-ups. Credentials come from VCLAIM_* environment variables; --sandbox, `demo`\n"
+        "and `simulator` use the built-in simulator instead.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
+    _cli_check.add_parser(sub)
+    _cli_lookup.add_parsers(sub)
+
     demo = sub.add_parser(
-        "demo", help="look up sample participants on the built-in simulator (no credentials)"
+        "demo",
+        help="look up sample participants on the built-in simulator (no credentials)",
+        description="Start the built-in simulator, look up a few synthetic participants, an "
+        "unknown card, and a look-up that survives two gateway errors.",
     )
     demo.add_argument("--count", type=int, default=5, help="participants to look up")
     demo.set_defaults(func=_demo)
 
     simulator = sub.add_parser(
-        "simulator", help="serve the VClaim simulator on loopback until Ctrl-C"
+        "simulator",
+        help="serve the VClaim simulator on loopback until Ctrl-C",
+        description="Serve the VClaim simulator and print the VCLAIM_* settings that reach it.",
+        epilog="example:\n  vclaim-async simulator --port 8080",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     simulator.add_argument("--host", default="127.0.0.1")
     simulator.add_argument("--port", type=int, default=8080)
@@ -46,11 +80,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = asyncio.run(args.func(args))
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except (VClaimError, ValueError, OSError) as exc:
+        print("vclaim-async: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except CliError as exc:
         print(f"vclaim-async: error: {exc}", file=sys.stderr)
-        return 1
+        return exc.code
+    except ValueError as exc:
+        print(f"vclaim-async: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (VClaimError, OSError) as exc:
+        print(f"vclaim-async: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     return code
 
 
