@@ -443,9 +443,10 @@ class _Engine:
             elif len(value) == 16:
                 kind = "nik"
             else:
-                shown = "nothing" if not value else f"{len(value)} characters"
-                if value.isdigit():
-                    shown = f"{len(value)} digits"
+                unit = "digit" if value.isdigit() else "character"
+                shown = f"{len(value)} {unit}{'' if len(value) == 1 else 's'}"
+                if not value:
+                    shown = "nothing"
                 raise ValueError(
                     f"identifier must be a 13-digit card number or a 16-digit NIK, got {shown}"
                 )

@@ -1,0 +1,136 @@
+"""A FastAPI app with one ``VClaimClient`` for its whole lifespan and an eligibility endpoint.
+
+    pip install fastapi uvicorn
+    uvicorn examples.fastapi_app:app
+    curl localhost:8000/eligibility/0002996668027
+    curl -X POST localhost:8000/eligibility -H 'content-type: application/json' \\
+         -d '{"identifiers": ["0002996668027", "0001877744807"]}'
+
+The client is created once, when the app starts, and closed when it stops: one connection
+pool and one concurrency cap shared by every request (never a client per request). With the
+``VCLAIM_*`` variables set it asks BPJS; without them it starts the built-in simulator, whose
+first participants are the card numbers above. FastAPI is not a dependency of vclaim-async.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from vclaim_async import (
+    AuthenticationError,
+    EligibilitySummary,
+    NotFoundError,
+    Peserta,
+    VClaimClient,
+    VClaimConfig,
+    VClaimError,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async with contextlib.AsyncExitStack() as stack:
+        if VClaimConfig.env_is_configured():
+            config = VClaimConfig.from_env()
+        else:
+            from vclaim_async.testing import VClaimSimulator
+
+            logger.warning("no VCLAIM_* credentials: serving from the built-in simulator")
+            sim = await stack.enter_async_context(VClaimSimulator(participant_count=1000))
+            config = sim.config()
+        app.state.vclaim = await stack.enter_async_context(VClaimClient(config))
+        yield
+
+
+app = FastAPI(title="Eligibility", lifespan=lifespan)
+
+
+class Eligibility(BaseModel):
+    """What the front desk needs to know; never the whole participant record."""
+
+    active: bool
+    status: str | None
+    nama: str | None
+    kelas: str | None
+    jenis_peserta: str | None
+    prolanis_prb: str | None
+    tgl_tat: datetime.date | None
+
+    @classmethod
+    def of(cls, peserta: Peserta) -> Eligibility:
+        summary = EligibilitySummary.of(peserta)
+        return cls(
+            active=summary.active,
+            status=summary.status,
+            nama=peserta.nama,
+            kelas=summary.hak_kelas,
+            jenis_peserta=summary.jenis_peserta,
+            prolanis_prb=summary.prolanis_prb,
+            tgl_tat=summary.tgl_tat,
+        )
+
+
+class BatchRequest(BaseModel):
+    identifiers: list[str] = Field(max_length=500)
+    date: datetime.date | None = None
+
+
+class BatchItem(BaseModel):
+    identifier: str
+    status: str
+    eligibility: Eligibility | None = None
+    error: str | None = None
+
+
+def _client(request: Request) -> VClaimClient:
+    client: VClaimClient = request.app.state.vclaim
+    return client
+
+
+@app.get("/eligibility/{identifier}")
+async def eligibility(
+    identifier: str, request: Request, date: datetime.date | None = None
+) -> Eligibility:
+    """Is this card number (13 digits) or NIK (16 digits) covered on ``date`` (default today)?"""
+    peserta_api = _client(request).peserta
+    try:
+        if len(identifier) == 16:
+            peserta = await peserta_api.by_nik(identifier, date)
+        else:
+            peserta = await peserta_api.by_card(identifier, date)
+    except ValueError as exc:  # malformed: nothing was sent to BPJS
+        raise HTTPException(422, str(exc)) from None
+    except NotFoundError as exc:  # BPJS code 201
+        raise HTTPException(404, exc.message) from None
+    except AuthenticationError:
+        logger.exception("BPJS refused our credentials")
+        raise HTTPException(503, "eligibility service misconfigured") from None
+    except VClaimError as exc:  # gateway, timeout, connection: BPJS is having a bad day
+        raise HTTPException(502, f"BPJS unavailable: {type(exc).__name__}") from None
+    return Eligibility.of(peserta)
+
+
+@app.post("/eligibility")
+async def eligibility_batch(body: BatchRequest, request: Request) -> list[BatchItem]:
+    """Many at once, in input order; each item's error is reported, never the whole request's."""
+    client = _client(request)
+    items: list[BatchItem] = []
+    async with client.peserta.check_many(body.identifiers, body.date, ordered=True) as results:
+        async for result in results:
+            items.append(
+                BatchItem(
+                    identifier=result.input,
+                    status=result.status,
+                    eligibility=Eligibility.of(result.peserta) if result.peserta else None,
+                    error=None if result.error is None else str(result.error),
+                )
+            )
+    return items
