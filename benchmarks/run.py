@@ -1,0 +1,269 @@
+"""Run every benchmark case and print one table; ``--write`` also writes ``RESULTS.md``.
+
+    python benchmarks/run.py             # the full suite, a few minutes
+    python benchmarks/run.py --quick     # a smoke run, well under a minute
+    python benchmarks/run.py --write     # the full suite, and benchmarks/RESULTS.md
+    python benchmarks/run.py --only overhead,lzstring
+
+Every server is a loopback process the suite starts and stops itself; every loop is bounded in
+count, and the whole run in time (``--timeout``). Install the comparison packages first with
+``pip install -e '.[bench]'`` (bpjs-bridging, lzstring); a case whose package is missing is
+reported as not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import faulthandler
+import importlib.metadata
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import case_codecs
+import case_memory
+import case_overhead
+import case_peer
+import case_throughput
+from _harness import BENCH, ROOT, Result
+
+CASES: dict[str, Callable[[bool], list[Result]]] = {
+    "overhead": case_overhead.run,
+    "lzstring": case_codecs.lzstring_cases,
+    "decode": case_codecs.decode_case,
+    "peer": case_peer.run,
+    "throughput": case_throughput.run,
+    "memory": case_memory.run,  # last: the bulk API is the newest part
+}
+
+PACKAGES = (
+    "vclaim-async",
+    "aiohttp",
+    "msgspec",
+    "tenacity",
+    "cryptography",
+    "bpjs-bridging",
+    "requests",
+    "pycryptodome",
+    "lzstring",
+)
+
+METHOD = """\
+## How each case is measured
+
+- **Servers** are loopback aiohttp processes started by the suite (`benchmarks/_server.py`):
+  a static server returning one pre-built envelope, or `VClaimSimulator`. They run in their
+  own processes, so their CPU is never counted as ours and, on a 2-core machine, the client's
+  event loop has a core to itself. Connection counts come from the server (`sim.connections`).
+- **CPU** is `time.process_time()` of the benchmark process (all its threads), divided by the
+  number of look-ups. CPU figures are the **best** of the repetitions: other processes on the
+  machine only ever add time. Throughput fractions are the **median** of the repetitions.
+- **Overhead**: N sequential look-ups through `client.peserta.by_card` (sign, send, receive,
+  AES, LZ-string, msgspec) against the same server and bytes as N bare `session.get()` +
+  `read()` calls; the series are interleaved. The client's clock is pinned to the timestamp
+  vector 1 was encrypted with, so the static answer decrypts. The breakdown times
+  `client.transport.request()` alone, and the look-up again with the LZ-string step answered
+  from a cache (the floor a native decoder could reach).
+- **Throughput**: the simulator answers each look-up after 50 ms; `asyncio.gather` over
+  40 × cap look-ups. The rate is successful look-ups per second between the completions at
+  10 % and 60 % of the job (steady state: more than a cap's worth of work is still queued);
+  the whole-job rate is in the notes. With 5 % injected 502s (also after 50 ms) a failed
+  attempt holds its slot for a full latency and yields nothing, so the bound is
+  cap ÷ latency × the share of attempts that succeed; the retry policy is the production
+  default (0.5 s backoff), so a backoff holding its slot would cost ~25 % and show. The
+  baseline column is a bare aiohttp client (same signing, same semaphore and pool, no
+  decryption) against the same server: what this machine and server allow.
+- **Against bpjs-bridging**: its `Bridging.request()` (requests + pycryptodome + PyPI
+  lzstring + json) in a `ThreadPoolExecutor` as wide as our cap, vs our client's
+  `asyncio.gather`, over the same cards; a fresh simulator (20 ms latency) per run, so each
+  side's TCP connections are counted alone. It talks to the simulator unchanged: same paths,
+  same headers, and its decryption reads our answers (it skips the PKCS#7 check, and the
+  padding characters fall outside the LZ alphabet, which PyPI lzstring ignores).
+- **LZ-string** and **Decode**: `timeit` autorange, best of 7, in this process.
+- **Memory**: `ru_maxrss` of a fresh process running `check_many` over a generator of card
+  numbers, counting results as they stream; the simulator has no latency.
+"""
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    except OSError:
+        load = "n/a"
+    return {
+        "CPU": cpu,
+        "cores": str(os.cpu_count()),
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": f"{platform.python_implementation()} {platform.python_version()}",
+        "load average at start (1, 5, 15 min)": load,
+    }
+
+
+def versions() -> dict[str, str]:
+    found = {}
+    for name in PACKAGES:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def git_commit() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" (with uncommitted changes)" if dirty else "")
+
+
+def table(results: list[Result]) -> str:
+    rows = [
+        "| case | measure | ours | baseline | ratio | target | result |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        cells = (r.case, r.measure, r.ours, r.baseline, r.ratio_label, r.target, r.verdict())
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows)
+
+
+def notes(results: list[Result]) -> str:
+    lines = [f"- **{r.case}**: {r.note}" for r in results if r.note]
+    return "\n".join(lines)
+
+
+def misses(results: list[Result]) -> str:
+    lines = []
+    for r in results:
+        if r.met is False:
+            why = r.explain or "no explanation recorded"
+            lines.append(f"- **{r.case}** ({r.ratio_label}, target {r.target}): {why}")
+    return "\n".join(lines) or "Every target is met."
+
+
+def lz_appendix() -> str:
+    """``bench_lzstring.py``'s own report (timings, page faults, the node cross-check)."""
+    try:
+        run = subprocess.run(
+            [sys.executable, str(BENCH / "bench_lzstring.py")],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=ROOT,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"(bench_lzstring.py did not finish: {exc})"
+    return (run.stdout + run.stderr).strip()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Run the vclaim-async benchmark suite.")
+    parser.add_argument("--quick", action="store_true", help="fewer look-ups, one repetition")
+    parser.add_argument("--write", action="store_true", help="also write benchmarks/RESULTS.md")
+    parser.add_argument("--only", default="", help=f"comma-separated: {', '.join(CASES)}")
+    parser.add_argument("--timeout", type=float, default=None, help="stop after this many s")
+    args = parser.parse_args()
+    chosen = [c.strip() for c in args.only.split(",") if c.strip()] or list(CASES)
+    unknown = sorted(set(chosen) - set(CASES))
+    if unknown:
+        parser.error(f"unknown case(s): {', '.join(unknown)}")
+    # A hard stop for the whole run: servers quit when their stdin closes with us.
+    faulthandler.dump_traceback_later(args.timeout or (600 if args.quick else 2400), exit=True)
+
+    script = os.path.relpath(sys.argv[0], ROOT) if Path(sys.argv[0]).exists() else sys.argv[0]
+    command = " ".join(["python", script, *sys.argv[1:]])
+    started = datetime.datetime.now(datetime.timezone.utc)
+    info = machine()
+    print(f"{command}  ({info['CPU']}, {info['cores']} cores, {info['Python']})", flush=True)
+    results: list[Result] = []
+    for name in chosen:
+        t0 = time.monotonic()
+        print(f"  {name} ...", end="", flush=True)
+        got = CASES[name](args.quick)
+        results += got
+        print(f" {time.monotonic() - t0:.0f} s", flush=True)
+    with contextlib.suppress(OSError):
+        info["load average at end"] = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    faulthandler.cancel_dump_traceback_later()
+    print()
+    print(table(results))
+    print()
+    print(notes(results))
+    met = sum(r.met is True for r in results)
+    missed = sum(r.met is False for r in results)
+    print(f"\n{met} targets met, {missed} missed")
+
+    if args.write:
+        text = render(results, info, command, started, args.quick)
+        (BENCH / "RESULTS.md").write_text(text, encoding="utf-8")
+        print(f"wrote {os.path.relpath(BENCH / 'RESULTS.md', Path.cwd())}")
+    return 0
+
+
+def render(
+    results: list[Result],
+    info: dict[str, str],
+    command: str,
+    started: datetime.datetime,
+    quick: bool,
+) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `{command}` — regenerate, don't edit by hand. All ratios below were "
+        "measured in this one run" + (" (a --quick smoke run: fewer look-ups)." if quick else "."),
+        "",
+        "## Run",
+        "",
+        f"- date: {started:%Y-%m-%d %H:%M} UTC",
+        f"- command: `{command}`",
+        f"- commit: {git_commit()}",
+    ]
+    lines += [f"- {key}: {value}" for key, value in info.items()]
+    lines += ["- packages: " + ", ".join(f"{k} {v}" for k, v in versions().items())]
+    lines += ["", "## Results", "", table(results), "", "### Notes", "", notes(results)]
+    lines += ["", "## Where a target is missed", "", misses(results), "", METHOD]
+    if not quick:
+        lines += [
+            "## Appendix: `python benchmarks/bench_lzstring.py`",
+            "",
+            "```",
+            lz_appendix(),
+            "```",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
