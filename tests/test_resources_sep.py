@@ -305,6 +305,18 @@ async def test_inactive_participant_is_refused(sim: VClaimSimulator, client: VCl
     assert not sim.state.seps
 
 
+async def test_a_card_number_in_a_code_argument_is_masked(
+    sim: VClaimSimulator, client: VClaimClient
+) -> None:
+    card = sim.participants.cards()[0]
+    with pytest.raises(ValueError, match="jns_pelayanan") as info:
+        await client.sep.pengajuan(
+            no_kartu=card, tgl_sep=TGL, jns_pelayanan=card, jns_pengajuan="1", user=USER
+        )
+    assert card not in str(info.value)
+    assert sim.requests == []
+
+
 # -- identifiers ---------------------------------------------------------------------------------
 
 

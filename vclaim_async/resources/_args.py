@@ -62,7 +62,9 @@ def code(kind: type[E], value: object, what: str) -> str:
             return str(kind(value).value)
         except ValueError:
             allowed = ", ".join(repr(m.value) for m in kind)
-            raise ValueError(f"{what} must be one of {allowed}, got {value!r}") from None
+            # A card number passed in the wrong place must not end up whole in a message.
+            shown = _validate.mask(value) if len(value) > 8 else repr(value)
+            raise ValueError(f"{what} must be one of {allowed}, got {shown}") from None
     raise TypeError(f"{what} must be a {kind.__name__} or its value, got {type(value).__name__}")
 
 

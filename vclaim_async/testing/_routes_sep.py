@@ -43,6 +43,7 @@ _LAKA = {
     "3": "KK",
 }
 _STATUS_PULANG = {"1", "3", "4", "5"}
+_DOKTER = tuple((kode, nama) for kode, nama, _ in data.DOKTER)
 
 
 def _kode_nama(names: dict[str, str], kode: str) -> dict[str, str]:
@@ -157,8 +158,6 @@ def sep_detail(record: SepRecord) -> dict[str, Any]:
         "eSEP": "False",
     }
 
-
-_DOKTER = tuple((kode, nama) for kode, nama, _ in data.DOKTER)
 
 _INSERT_REQUIRED = (
     "noKartu", "tglSep", "ppkPelayanan", "jnsPelayanan", "klsRawat.klsRawatHak", "noMR",
@@ -516,6 +515,7 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
             if jenis == "1" and kode != own
         ][:3]
         if own:
+            # The right answer's position varies by participant, as a quiz's should.
             own_name = (peserta.get("provUmum") or {}).get("nmProvider") or own
             choices.insert(
                 len(peserta.get("nama") or "") % (len(choices) + 1), {"kode": own, "nama": own_name}
