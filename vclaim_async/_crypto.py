@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from .errors import DecryptError
 
-__all__ = ["decrypt", "derive_key", "encrypt"]
+__all__ = ["decrypt", "decrypt_raw", "derive_key", "encrypt"]
 
 _BLOCK = 16
 
@@ -33,6 +33,11 @@ def decrypt(ciphertext_b64: str, cons_id: str, secret: str, timestamp: str) -> s
         raw = base64.b64decode(ciphertext_b64, validate=True)
     except (binascii.Error, ValueError):
         raise DecryptError("response is not valid base64") from None
+    return decrypt_raw(raw, cons_id, secret, timestamp)
+
+
+def decrypt_raw(raw: bytes, cons_id: str, secret: str, timestamp: str) -> str:
+    """:func:`decrypt` for ciphertext already base64-decoded (the envelope decodes it once)."""
     if not raw or len(raw) % _BLOCK:
         raise DecryptError(f"ciphertext length {len(raw)} is not a positive multiple of 16")
     key, iv = derive_key(cons_id, secret, timestamp)

@@ -91,15 +91,19 @@ def parse_envelope(status: int, body: bytes, *, endpoint: str | None = None) -> 
     raise error(code, message, status=status, endpoint=endpoint)
 
 
-def _looks_encrypted(value: str) -> bool:
-    """True for base64 of whole AES blocks; a plain noSep or number never is."""
+def _ciphertext(value: str) -> bytes | None:
+    """The decoded bytes when ``value`` is base64 of whole AES blocks, else None.
+
+    A plain noSep or number never is. The bytes go straight to AES: decoding the base64
+    twice cost ~50 µs on a 44 KB answer.
+    """
     if len(value) < 24 or len(value) % 4:
-        return False
+        return None
     try:
         raw = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        return False
-    return len(raw) % 16 == 0
+        return None
+    return raw if len(raw) % 16 == 0 else None
 
 
 def payload_text(
@@ -117,7 +121,10 @@ def payload_text(
     the endpoint never encrypts); one that does not is returned as the plain value it is.
     """
     data = bytes(response)
-    first = data.lstrip()[:1]
+    first = data[:1]
+    if first.isspace():  # msgspec hands values over trimmed; only a hand-made Raw is not
+        data = data.strip()
+        first = data[:1]
     if first == b"n" or not first:
         return None, False
     if first != b'"':
@@ -125,9 +132,10 @@ def payload_text(
     value = _str_decoder.decode(data)
     if not value:
         return None, False
-    if encrypted is False or not _looks_encrypted(value):
+    raw = None if encrypted is False else _ciphertext(value)
+    if raw is None:
         return value, False
-    lz = _crypto.decrypt(value, cons_id, secret, timestamp)
+    lz = _crypto.decrypt_raw(raw, cons_id, secret, timestamp)
     try:
         return _lzstring.decompress_from_encoded_uri_component(lz), True
     except _lzstring.LZStringError as exc:
