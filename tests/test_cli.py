@@ -300,7 +300,12 @@ def test_killed_run_resumes_without_losing_or_repeating_rows(
     assert second[4] == valid_second
 
 
-def test_ctrl_c_stops_cleanly_and_resumes(tmp_path: Path, registry: VClaimSimulator) -> None:
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl-c", "sigterm"]
+)
+def test_interrupted_run_stops_cleanly_and_resumes(
+    tmp_path: Path, registry: VClaimSimulator, signum: int, code: int
+) -> None:
     source = tmp_path / "patients.txt"
     cards = registry.participants.cards()
     source.write_text("\n".join(cards[n % len(cards)] for n in range(600)) + "\n", encoding="utf-8")
@@ -309,11 +314,11 @@ def test_ctrl_c_stops_cleanly_and_resumes(tmp_path: Path, registry: VClaimSimula
                source, "--out", out)  # fmt: skip
     proc = _start(*command)
     _wait_for_rows(out, 100, proc)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     stdout, stderr = proc.communicate(timeout=30)
-    assert proc.returncode == 130, stderr
+    assert proc.returncode == code, stderr
     assert "interrupted" in stdout and "rerun the same command to resume" in stdout
-    assert "Traceback" not in stderr
+    assert "Traceback" not in stderr and "destroyed" not in stderr
     written = out.read_text(encoding="utf-8").splitlines()
     with journal(out) as db:
         (journaled,) = db.execute("SELECT count(*) FROM results").fetchone()
