@@ -11,9 +11,10 @@ cancellation in your own system, as SIMGOS does.
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from .. import _validate
-from ..errors import DecodeError, NotFoundError
+from ..errors import DecodeError, NotFoundError, OutcomeUnknownError, VClaimError
 from ..models.enums import (
     AsalRujukan,
     AssesmentPel,
@@ -30,6 +31,7 @@ from ..models.enums import (
     Suplesi,
     TujuanKunj,
 )
+from ..models.monitoring import Kunjungan
 from ..models.referensi import KodeNama
 from ..models.sep import (
     ApprovalSepRequest,
@@ -85,6 +87,11 @@ from ._base import Resource
 
 __all__ = ["SepResource"]
 
+logger = logging.getLogger("vclaim_async")
+
+#: How many times a reconciled insert may be sent when each answer is lost and no SEP landed.
+_RECONCILE_ROUNDS = 3
+
 
 class SepResource(Resource):
     """SEP (Surat Eligibilitas Peserta) operations.
@@ -123,8 +130,17 @@ class SepResource(Resource):
         assesment_pel: AssesmentPel | str | None = None,
         skdp: Skdp | None = None,
         dpjp_layan: str = "",
+        reconcile: bool = False,
     ) -> InsertedSep:
         """Issue an SEP (``POST SEP/2.0/insert``) and return it as BPJS issued it.
+
+        A timeout, reset or 5xx after the request left raises
+        :class:`~vclaim_async.errors.OutcomeUnknownError`: the SEP may exist. With
+        ``reconcile=True`` the client settles it instead: it notes the participant's SEPs of
+        that day before sending (one extra read), and after an unknown outcome it looks again
+        (:meth:`find_issued`). One new SEP there is returned as the result; none means the
+        insert never landed, so it is sent again (at most ``3`` rounds); more than one, or a
+        failed look-up, re-raises the original error.
 
         ``ppk_pelayanan`` defaults to ``config.ppk_pelayanan`` (the hospital's BPJS code).
         ``kls_rawat`` may be a bare hak-kelas code when the patient does not move up a class;
@@ -164,10 +180,54 @@ class SepResource(Resource):
             user=_args.text(user, "user"),
         )
         request = SepInsertRequest(request=TSep(t_sep=body))
+        if not reconcile:
+            return await self._insert_once(request)
+        return await self._insert_reconciled(request, body)
+
+    async def _insert_once(self, request: SepInsertRequest) -> InsertedSep:
         result = await self._client._call("sep.insert", {}, model=SepInsertResult, body=request)
         if result.sep is None:
             raise DecodeError("SEP insert answer has no sep object", endpoint="sep.insert")
         return result.sep
+
+    async def _insert_reconciled(self, request: SepInsertRequest, body: SepInsert) -> InsertedSep:
+        card, day, jns = body.no_kartu, body.tgl_sep, body.jns_pelayanan
+        before = {k.no_sep for k in await self.find_issued(card, day, jns)}
+        last: OutcomeUnknownError | None = None
+        for _ in range(_RECONCILE_ROUNDS):
+            try:
+                return await self._insert_once(request)
+            except OutcomeUnknownError as unknown:
+                try:
+                    now = await self.find_issued(card, day, jns)
+                except VClaimError:
+                    raise unknown from None
+                new = [k for k in now if k.no_sep and k.no_sep not in before]
+                if len(new) > 1:
+                    raise unknown
+                if new:
+                    logger.info("vclaim: SEP insert outcome settled: it had landed")
+                    detail = await self.get(new[0].no_sep or "")
+                    return _inserted_from_detail(detail)
+                logger.info("vclaim: SEP insert outcome settled: it had not landed; sending again")
+                last = unknown
+        assert last is not None
+        raise last
+
+    async def find_issued(
+        self, no_kartu: str, tgl_sep: DateLike, jns_pelayanan: JnsPelayanan | str
+    ) -> list[Kunjungan]:
+        """The SEPs this hospital issued to ``no_kartu`` on ``tgl_sep`` (visit monitoring).
+
+        Use it before re-trying an insert whose outcome is unknown: a SEP listed here that was
+        not there before the insert is the one that landed.
+        """
+        card = _validate.card_number(no_kartu)
+        try:
+            visits = await self._client.monitoring.kunjungan(tgl_sep, jns_pelayanan)
+        except NotFoundError:
+            return []  # BPJS answers "201" for a day with no visits
+        return [visit for visit in visits if visit.no_kartu == card]
 
     async def get(self, no_sep: str) -> SepDetail:
         """The SEP numbered ``no_sep`` (``GET SEP/{noSep}``)."""
@@ -471,6 +531,24 @@ class SepResource(Resource):
 
 # ----------------------------------------------------------------------------------------------
 # Body parts, checked
+
+
+def _inserted_from_detail(detail: SepDetail) -> InsertedSep:
+    """The insert's answer rebuilt from the landed SEP's detail, for a reconciled insert."""
+    return InsertedSep(
+        no_sep=detail.no_sep,
+        tgl_sep=detail.tgl_sep,
+        jns_pelayanan=detail.jns_pelayanan,
+        kelas_rawat=detail.kelas_rawat,
+        diagnosa=detail.diagnosa,
+        no_rujukan=detail.no_rujukan,
+        poli=detail.poli,
+        poli_eksekutif=detail.poli_eksekutif,
+        catatan=detail.catatan,
+        penjamin=detail.penjamin,
+        peserta=detail.peserta,
+        informasi=detail.informasi if not isinstance(detail.informasi, str) else None,
+    )
 
 
 def _kls_rawat(value: KlsRawat | KlsRawatHak | str) -> KlsRawat:
