@@ -16,6 +16,7 @@ from vclaim_async import (
     AuthenticationError,
     Endpoint,
     GatewayError,
+    NotFoundError,
     OutcomeUnknownError,
     RateLimitError,
     RetryPolicy,
@@ -298,3 +299,10 @@ async def test_request_headers_on_reads_and_writes() -> None:
         assert headers["user_key"] == "0123456789abcdef0123456789abcdef"
         assert headers["X-timestamp"].isdigit()
     assert post["allow_redirects"] is False
+
+
+async def test_path_segments_go_out_exactly_as_encoded(sim: VClaimSimulator) -> None:
+    async with VClaimClient(sim.config(retry=FAST_RETRY)) as client:
+        with pytest.raises(NotFoundError):
+            await client.referensi.obat_prb("tab, 100 mg")
+    assert sim.requests[-1].path.endswith("/referensi/obatprb/tab%2C%20100%20mg")

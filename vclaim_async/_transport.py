@@ -19,6 +19,7 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 import aiohttp
+from yarl import URL
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -206,7 +207,8 @@ class Transport:
             try:
                 async with self._session.request(
                     endpoint.method,
-                    url,
+                    # Segments are percent-encoded by the resources; stop yarl re-quoting them.
+                    URL(url, encoded=True),
                     data=body,
                     headers=headers,
                     timeout=self._timeout,

@@ -31,7 +31,12 @@ def digits(value: object, length: int, what: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str of {length} digits, got {type(value).__name__}")
     if len(value) != length or not _DIGITS.fullmatch(value):
-        shown = mask(value) if _DIGITS.fullmatch(value) else f"{len(value)} characters"
+        if not _DIGITS.fullmatch(value):
+            shown = f"{len(value)} characters"
+        else:
+            shown = (
+                f"{len(value)} digits ({mask(value)})" if len(value) > 8 else f"{len(value)} digits"
+            )
         raise ValueError(f"{what} must be exactly {length} digits, got {shown}")
     return value
 
