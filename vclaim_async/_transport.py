@@ -19,7 +19,6 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 import aiohttp
-from yarl import URL
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -27,6 +26,7 @@ from tenacity import (
     stop_after_attempt,
     stop_before_delay,
 )
+from yarl import URL
 
 from . import _signing
 from ._config import JSON_CONTENT_TYPE, VClaimConfig
