@@ -112,16 +112,17 @@ def test_readme_table_is_the_rendered_catalog() -> None:
     match = re.search(r"<!-- catalog:start -->\n(.*?)<!-- catalog:end -->", text, re.DOTALL)
     assert match, "README.md lacks the catalog markers"
     assert match.group(1) == render_table(), (
-        "README's endpoint table is stale: run `python -m vclaim_async._catalog` and paste it"
+        "README's endpoint table is stale: run `vclaim-async catalog` and paste it"
     )
 
 
-def test_module_prints_the_table() -> None:
+def test_catalog_command_prints_the_table() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "vclaim_async._catalog"],
+        [sys.executable, "-m", "vclaim_async", "catalog"],
         capture_output=True,
         text=True,
         check=True,
         timeout=60,
     )
     assert done.stdout == render_table()
+    assert done.stderr == ""

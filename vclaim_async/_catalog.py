@@ -393,6 +393,3 @@ def render_table(rows: Iterable[Endpoint] | None = None) -> str:
         )
     return "\n".join(lines) + "\n"
 
-
-if __name__ == "__main__":
-    print(render_table(), end="")

@@ -71,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     simulator.add_argument("--seed", type=int, default=20240101)
     simulator.add_argument("--participants", type=int, default=100)
     simulator.set_defaults(func=_simulator)
+
+    catalog = sub.add_parser(
+        "catalog",
+        help="print every VClaim 2.0 operation as a markdown table",
+        description="Print the endpoint catalog: operation, method, path, encryption, retries.",
+    )
+    catalog.set_defaults(func=_catalog)
     return parser
 
 
@@ -123,6 +130,13 @@ async def _demo(args: argparse.Namespace) -> int:
         sim.faults.fail("Peserta", status=502, times=2)
         peserta = await client.peserta.by_card(cards[0])
         print(f"two 502 pages, then success -> {peserta.nama} (the client retried the read)")
+    return 0
+
+
+async def _catalog(args: argparse.Namespace) -> int:
+    from ._catalog import render_table
+
+    print(render_table(), end="")
     return 0
 
 
