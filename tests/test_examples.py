@@ -63,3 +63,12 @@ def test_fastapi_example() -> None:
         assert client.get("/eligibility/0002996668027").json()["active"] is True
         assert client.get("/eligibility/0009999999999").status_code == 404
         assert client.get("/eligibility/123").status_code == 422
+
+
+def test_metrics_hooks_example() -> None:
+    result = run("metrics_hooks.py")
+    assert result.returncode == 0, result.stderr
+    assert "vclaim_calls_total{operation='peserta.by_card', outcome='ok'} 8" in result.stdout
+    assert "outcome='NotFoundError (code 201)'} 1" in result.stdout
+    assert "vclaim_attempts_total{operation='peserta.by_card'} 12" in result.stdout
+    assert "0009999999999" not in result.stdout
