@@ -116,6 +116,12 @@ def run(quick: bool = False) -> list[Result]:
                 f"{CAP} workers; {large / high['wall']:,.0f} look-ups/s; "
                 f"{high['start_kib'] / 1024:,.1f} MiB after imports"
             ),
+            explain=(
+                f"peak RSS grew {(high['peak_kib'] - low['peak_kib']) / 1024:,.1f} MiB for "
+                f"{large - small:,} more inputs, about "
+                f"{(high['peak_kib'] - low['peak_kib']) * 1024 / (large - small):,.0f} bytes "
+                f"each: something keeps per-item state"
+            ),
         )
     ]
 
