@@ -392,4 +392,3 @@ def render_table(rows: Iterable[Endpoint] | None = None) -> str:
             f"| {retried} |"
         )
     return "\n".join(lines) + "\n"
-
