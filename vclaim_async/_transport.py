@@ -13,7 +13,7 @@ import logging
 import random
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 import aiohttp
 from tenacity import (
     AsyncRetrying,
-    RetryCallState,
     retry_if_exception,
     stop_after_attempt,
     stop_before_delay,
@@ -107,7 +106,7 @@ class Transport:
         session: aiohttp.ClientSession,
         *,
         clock: Callable[[], float] = time.time,
-        sleep: Callable[[float], object] | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         self._config = config
         self._session = session
@@ -129,12 +128,11 @@ class Transport:
     def semaphore(self) -> asyncio.Semaphore:
         return self._semaphore
 
-    def _wait(self, state: RetryCallState) -> float:
+    def _backoff(self, attempt: int, exc: BaseException | None) -> float:
+        """Seconds to wait after failed attempt number ``attempt``."""
         policy = self._config.retry
-        n = state.attempt_number
-        delay: float = policy.initial_backoff * 2 ** (n - 1) + random.uniform(0, policy.jitter)
-        delay = min(delay, policy.max_backoff)
-        exc = state.outcome.exception() if state.outcome else None
+        delay: float = policy.initial_backoff * 2 ** (attempt - 1)
+        delay = min(delay + random.uniform(0, policy.jitter), policy.max_backoff)
         if isinstance(exc, HTTPStatusError) and exc.retry_after is not None:
             # The gateway said when; never beyond our own cap.
             delay = min(max(delay, exc.retry_after), policy.max_backoff)
@@ -142,16 +140,45 @@ class Transport:
 
     async def request(self, endpoint: Endpoint, path: str, body: bytes | None = None) -> Answer:
         """Send one operation, retrying as the policy and the operation allow."""
+        started = time.monotonic()
+        try:
+            # Most calls succeed at once: tenacity's loop is built only for those that do not.
+            return await self._send(endpoint, path, body, 1, started)
+        except VClaimError as exc:
+            first = exc
+        first.attempts = 1
         policy = self._config.retry
         idempotent = endpoint.idempotent
-        attempts = 0
-        started = time.monotonic()
+        delay = self._backoff(1, first)
+        if (
+            policy.attempts < 2
+            or not is_retryable(first, idempotent=idempotent)
+            or time.monotonic() - started + delay >= policy.deadline
+        ):
+            final = self._final(endpoint, path, body, first)
+            if final is first:
+                raise first
+            raise final from first
+        await (self._sleep or asyncio.sleep)(delay)
+        return await self._retry(endpoint, path, body, started)
+
+    async def _retry(
+        self, endpoint: Endpoint, path: str, body: bytes | None, started: float
+    ) -> Answer:
+        """Attempts 2..n under tenacity: capped jittered backoff, bounded by count and time."""
+        policy = self._config.retry
+        idempotent = endpoint.idempotent
+        attempts = 1
         kwargs: dict[str, object] = {}
         if self._sleep is not None:
             kwargs["sleep"] = self._sleep
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(policy.attempts) | stop_before_delay(policy.deadline),
-            wait=self._wait,
+            stop=stop_after_attempt(policy.attempts - 1)
+            | stop_before_delay(policy.deadline - (time.monotonic() - started)),
+            # Tenacity counts from its own first attempt, which is our second.
+            wait=lambda state: self._backoff(
+                state.attempt_number + 1, state.outcome.exception() if state.outcome else None
+            ),
             retry=retry_if_exception(lambda e: is_retryable(e, idempotent=idempotent)),
             reraise=True,
             **kwargs,  # type: ignore[arg-type]
@@ -163,19 +190,28 @@ class Transport:
                     answer = await self._send(endpoint, path, body, attempts, started)
         except VClaimError as exc:
             exc.attempts = attempts
-            if not idempotent and _may_have_landed(exc):
-                unknown = OutcomeUnknownError(
-                    "the write may have reached BPJS but no answer arrived; it was not re-sent "
-                    f"({type(exc).__name__}: {exc})",
-                    endpoint=endpoint.name,
-                    method=endpoint.method,
-                    path=path,
-                    body=body,
-                )
-                unknown.attempts = attempts
-                raise unknown from exc
-            raise
+            final = self._final(endpoint, path, body, exc)
+            if final is exc:
+                raise
+            raise final from exc
         return answer
+
+    def _final(
+        self, endpoint: Endpoint, path: str, body: bytes | None, exc: VClaimError
+    ) -> VClaimError:
+        """The error to raise once retrying is over: a write that may have landed says so."""
+        if endpoint.idempotent or not _may_have_landed(exc):
+            return exc
+        unknown = OutcomeUnknownError(
+            "the write may have reached BPJS but no answer arrived; it was not re-sent "
+            f"({type(exc).__name__}: {exc})",
+            endpoint=endpoint.name,
+            method=endpoint.method,
+            path=path,
+            body=body,
+        )
+        unknown.attempts = exc.attempts
+        return unknown
 
     async def _send(
         self,
@@ -245,15 +281,16 @@ class Transport:
             finally:
                 self.in_flight -= 1
         elapsed = time.monotonic() - t0
-        logger.debug(
-            "vclaim %s %s %s -> HTTP %d in %.1f ms (attempt %d)",
-            endpoint.name,
-            endpoint.method,
-            redact(path),
-            status,
-            elapsed * 1000,
-            attempt,
-        )
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "vclaim %s %s %s -> HTTP %d in %.1f ms (attempt %d)",
+                endpoint.name,
+                endpoint.method,
+                redact(path),
+                status,
+                elapsed * 1000,
+                attempt,
+            )
         self._check_status(endpoint, status, data, date, _retry_after(retry_after))
         return Answer(status, data, timestamp, attempt, time.monotonic() - started, date)
 
