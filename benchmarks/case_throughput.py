@@ -37,7 +37,7 @@ if __package__ in (None, ""):
 import aiohttp
 from _harness import Result, ServerProcess, median, server
 
-from vclaim_async import RetryPolicy, VClaimClient, VClaimConfig, _signing
+from vclaim_async import RetryPolicy, VClaimClient, VClaimConfig, VClaimError, _signing
 
 TARGET = 0.95
 LATENCY = 0.05
@@ -68,7 +68,10 @@ async def _ours(srv: ServerProcess, cap: int, number: int) -> dict[str, float]:
     async with VClaimClient(_config(srv, cap)) as client:
 
         async def one(card: str) -> None:
-            await client.peserta.by_card(card, SERVICE_DATE)
+            try:
+                await client.peserta.by_card(card, SERVICE_DATE)
+            except VClaimError:
+                return  # 4 × 502 in a row (p = 0.05⁴) is a failed look-up, not counted
             done.append(time.monotonic())
 
         await one(cards[0])  # connect once before the clock starts
@@ -149,7 +152,8 @@ def _rates(
     return {
         "steady": (last - first) / (done[last] - done[first]),
         "whole": number / wall,
-        "failed_share": failed / (failed + number),
+        "failed_share": failed / (failed + len(done)),
+        "gave_up": number - len(done),
         "connections": stats["connections"],
         "peak_server": stats["peak_in_flight"],
         "cpu": cpu / number,
@@ -202,18 +206,27 @@ def _result(
         f"client CPU {cpu * 1e6:,.0f} µs/look-up"
     )
     if fail:
+        gave_up = sum(int(r["gave_up"]) for r in ours)
         note = f"{failed_share:.1%} of attempts were 502s; " + note
+        if gave_up:
+            note += f"; {gave_up} look-up(s) failed after 4 × 502 in a row (not counted)"
     latency = f"{LATENCY * 1000:g} ± {jitter * 1000:g} ms" if jitter else f"{LATENCY * 1000:g} ms"
     busy = steady * cpu
+    clumps = "; a constant latency keeps the requests in lock-step clumps" if not jitter else ""
     explain = (
         f"a bare aiohttp client under the same cap reached {bare_fraction:.1%} against the same "
-        f"server, so most of the gap is the rig, not idle slots: the simulator (Python, one "
-        f"core) and our loop each handle the cap's requests one after another, which adds to "
-        f"every request's 50 ms"
-        + (", and a constant latency keeps the requests in lock-step clumps" if not jitter else "")
-        + f". Our client spent {cpu * 1e6:,.0f} µs of CPU per look-up, {busy:.0%} of a core "
-        f"at this rate; every µs of it delays the responses queued behind it."
+        f"server: the rig's own loss, as the single-threaded simulator and event loop serve "
+        f"concurrent requests one by one, which adds to every request's 50 ms{clumps}. "
     )
+    if bare_fraction - fraction > 0.02:
+        explain += (
+            f"Our client lost {100 * (bare_fraction - fraction):.1f} points more: it spent "
+            f"{cpu * 1e6:,.0f} µs of CPU per look-up ({busy:.0%} of a core at this rate), and "
+            f"an answer is decrypted and decoded in the same loop turn that frees its slot, "
+            f"so the look-ups waiting for that slot are sent only after it."
+        )
+    else:
+        explain += f"Our client stayed within 2 points of it ({cpu * 1e6:,.0f} µs CPU/look-up)."
     if api == "check_many":
         workers = f"check_many's {cap} workers (its default: one per slot)"
         explain = (

@@ -92,8 +92,9 @@ METHOD = """\
   same headers, and its decryption reads our answers (it skips the PKCS#7 check, and the
   padding characters fall outside the LZ alphabet, which PyPI lzstring ignores).
 - **LZ-string** and **Decode**: `timeit` autorange, best of 7, in this process.
-- **Memory**: `ru_maxrss` of a fresh process running `check_many` over a generator of card
-  numbers, counting results as they stream; the simulator has no latency.
+- **Memory**: peak RSS (`VmHWM`) of a fresh process running `check_many` over a generator of
+  card numbers, counting results as they stream; the simulator has no latency. Not
+  `ru_maxrss`: Linux carries it across `execve`, so a child reports its parent's size.
 """
 
 
