@@ -441,7 +441,8 @@ async def _run(args: argparse.Namespace, journal: Journal, plan: _Plan) -> int:
                 plan.date,
                 kind=kind,
                 ordered=args.ordered,
-                concurrency=args.concurrency,
+                # --concurrency caps the client; check_many's default workers (twice the cap)
+                # keep the slots busy while some items wait in retry backoff.
                 on_progress=display.update,
             )
             breaker = max(BREAKER_MIN, 3 * opened.client.config.max_concurrency)

@@ -55,9 +55,11 @@ class PesertaResource(Resource):
 
         ``identifiers`` may be a plain or an async iterable and is read lazily, as the
         workers need more. ``kind`` is ``"card"``, ``"nik"`` or ``"auto"`` (13 digits: card,
-        16 digits: NIK). A fixed pool of ``concurrency`` workers (default
-        ``config.max_concurrency``) does the look-ups, so memory stays flat for any number of
-        inputs. One service date, ``tgl_sep`` (default: today in Asia/Jakarta), serves the run.
+        16 digits: NIK). A fixed pool of ``concurrency`` workers does the look-ups, so memory
+        stays flat for any number of inputs. The default is ``2 * config.max_concurrency``:
+        the client still keeps at most ``max_concurrency`` requests on the wire, and the spare
+        workers use the slots that items waiting in retry backoff leave free. One service
+        date, ``tgl_sep`` (default: today in Asia/Jakarta), serves the run.
 
         Results come in completion order; with ``ordered=True`` in input order, which means a
         slow item (a retried one, say) holds back the ones after it, and once a bounded window
