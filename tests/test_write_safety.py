@@ -8,9 +8,10 @@ from collections import Counter
 
 import pytest
 
+from tests.vclaim_world import issue_sep
 from vclaim_async import OutcomeUnknownError, RetryPolicy, VClaimClient
 from vclaim_async.models.enums import JnsPelayanan
-from vclaim_async.models.sep import InsertedSep, SepRujukan
+from vclaim_async.models.sep import InsertedSep
 from vclaim_async.testing import Fault, VClaimSimulator
 
 INSERTS = 1000
@@ -28,27 +29,10 @@ def _rujukan_of(sim: VClaimSimulator) -> dict[str, str]:
     return found
 
 
-async def _insert(client: VClaimClient, card: str, no_rujukan: str, day: datetime.date, *,
-                  reconcile: bool) -> InsertedSep:  # fmt: skip
-    return await client.sep.insert(
-        no_kartu=card,
-        tgl_sep=day,
-        jns_pelayanan=JnsPelayanan.RAWAT_JALAN,
-        kls_rawat="3",
-        no_mr="MR-1",
-        rujukan=SepRujukan(
-            asal_rujukan="1",
-            tgl_rujukan=(day - datetime.timedelta(days=1)).isoformat(),
-            no_rujukan=no_rujukan,
-            ppk_rujukan="0301U001",
-        ),
-        diag_awal="I10",
-        poli="INT",
-        no_telp="081200000000",
-        user="1001",
-        dpjp_layan="31486",
-        reconcile=reconcile,
-    )
+async def _insert(
+    client: VClaimClient, card: str, no_rujukan: str, day: datetime.date, *, reconcile: bool
+) -> InsertedSep:
+    return await issue_sep(client, card, no_rujukan, tgl=day, reconcile=reconcile)
 
 
 async def test_1000_lost_answers_make_zero_duplicate_seps() -> None:

@@ -59,6 +59,7 @@ async def issue_sep(
     tgl: datetime.date = TGL,
     diag: str = "I10",
     jaminan: Jaminan | None = None,
+    reconcile: bool = False,
 ) -> InsertedSep:
     """An outpatient SEP on an FKTP referral, with everything else defaulted."""
     return await client.sep.insert(
@@ -79,6 +80,7 @@ async def issue_sep(
         user=USER,
         dpjp_layan=DOKTER,
         jaminan=jaminan,
+        reconcile=reconcile,
     )
 
 
