@@ -227,17 +227,15 @@ def _result(
         )
     else:
         explain += f"Our client stayed within 2 points of it ({cpu * 1e6:,.0f} µs CPU/look-up)."
-    if api == "check_many":
-        workers = f"check_many's {cap} workers (its default: one per slot)"
+    if api == "check_many" and fail:
         explain = (
-            f"the gather() row above, same server and cap, keeps its slots busy; {workers} "
-            f"cannot: a worker sleeping in a retry backoff (0.5 s and up) holds no slot but "
-            f"takes no new item either, so the slot idles for the whole backoff. "
-            f"With {failed_share:.1%} of attempts failing and a mean first backoff of "
-            f"{BACKOFF:g} s, Little's law predicts 1 / (1 + {failed_share:.3f} × {BACKOFF:g} / "
-            f"{LATENCY:g}) = {1 / (1 + failed_share * BACKOFF / LATENCY):.0%} of the bound."
-            if fail
-            else explain
+            f"the gather() row above, same server and cap, is the reference. A check_many "
+            f"worker asleep in a retry backoff (0.5 s and up) holds no slot but takes no new "
+            f"item either; unless there are more workers than slots, that slot idles for the "
+            f"whole backoff. With {failed_share:.1%} of attempts failing and a mean first "
+            f"backoff of {BACKOFF:g} s, one worker per slot gives, by Little's law, "
+            f"1 / (1 + {failed_share:.3f} × {BACKOFF:g} / {LATENCY:g}) = "
+            f"{1 / (1 + failed_share * BACKOFF / LATENCY):.0%} of the bound."
         )
     return Result(
         case=f"Throughput, {api}, cap {cap}, {latency}" + (", 5 % 502s" if fail else ""),
