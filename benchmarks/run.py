@@ -8,7 +8,8 @@
 Every server is a loopback process the suite starts and stops itself; every loop is bounded in
 count, and the whole run in time (``--timeout``). Install the comparison packages first with
 ``pip install -e '.[bench]'`` (bpjs-bridging, lzstring); a case whose package is missing is
-reported as not run.
+reported as not run. Each ``case_*.py`` also runs alone (``--quick`` too), which is how to
+profile one: ``pyinstrument benchmarks/case_overhead.py --quick``.
 """
 
 from __future__ import annotations
@@ -92,6 +93,11 @@ METHOD = """\
   same headers, and its decryption reads our answers (it skips the PKCS#7 check, and the
   padding characters fall outside the LZ alphabet, which PyPI lzstring ignores).
 - **LZ-string** and **Decode**: `timeit` autorange, best of 7, in this process.
+- **Profiling** a case (the servers run apart, so only the client is sampled):
+  `pyinstrument benchmarks/case_overhead.py --quick` (pyinstrument is in the `bench` extra).
+  Hot spots it found and removed: the ciphertext's base64 decoded twice (3be70d6), tenacity's
+  loop built for every first attempt (2b8c8ae), check_many idling slots during backoff
+  (dbbf0ac). What remains is the LZ-string step (see Overhead) and aiohttp itself.
 - **Memory**: peak RSS (`VmHWM`) of a fresh process running `check_many` over a generator of
   card numbers, counting results as they stream; the simulator has no latency. Not
   `ru_maxrss`: Linux carries it across `execve`, so a child reports its parent's size.
