@@ -140,7 +140,8 @@ class SepResource(Resource):
         that day before sending (one extra read), and after an unknown outcome it looks again
         (:meth:`find_issued`). One new SEP there is returned as the result; none means the
         insert never landed, so it is sent again (at most ``3`` rounds); more than one, or a
-        failed look-up, re-raises the original error.
+        failed look-up, re-raises the original error. This trusts BPJS's visit monitoring to
+        list an SEP as soon as it is issued.
 
         ``ppk_pelayanan`` defaults to ``config.ppk_pelayanan`` (the hospital's BPJS code).
         ``kls_rawat`` may be a bare hak-kelas code when the patient does not move up a class;
