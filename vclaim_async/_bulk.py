@@ -245,10 +245,12 @@ class _Engine:
     ) -> None:
         if kind not in _KINDS:
             raise ValueError(f"kind must be one of {', '.join(_KINDS)}, got {kind!r}")
-        # By default twice the client's cap: the transport's semaphore still keeps at most
+        # By default at least twice the client's cap: the transport's semaphore still keeps at most
         # ``max_concurrency`` requests on the wire, and an item sleeping in retry backoff
         # leaves its slot to a spare worker instead of idling it.
-        workers = 2 * client.config.max_concurrency if concurrency is None else concurrency
+        cap = client.config.max_concurrency
+        # At small caps twice is thin: a few items in backoff can still idle slots.
+        workers = max(2 * cap, cap + 20) if concurrency is None else concurrency
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise ValueError(f"concurrency must be a positive whole number, got {workers!r}")
         if not isinstance(identifiers, (Iterable, AsyncIterable)) or isinstance(

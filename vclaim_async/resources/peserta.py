@@ -56,7 +56,8 @@ class PesertaResource(Resource):
         ``identifiers`` may be a plain or an async iterable and is read lazily, as the
         workers need more. ``kind`` is ``"card"``, ``"nik"`` or ``"auto"`` (13 digits: card,
         16 digits: NIK). A fixed pool of ``concurrency`` workers does the look-ups, so memory
-        stays flat for any number of inputs. The default is ``2 * config.max_concurrency``:
+        stays flat for any number of inputs. The default is ``max(2 * cap, cap + 20)`` with
+        ``cap = config.max_concurrency``:
         the client still keeps at most ``max_concurrency`` requests on the wire, and the spare
         workers use the slots that items waiting in retry backoff leave free. One service
         date, ``tgl_sep`` (default: today in Asia/Jakarta), serves the run.
