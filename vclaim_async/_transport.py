@@ -280,6 +280,9 @@ class Transport:
                 ) from exc
             finally:
                 self.in_flight -= 1
+        if self._semaphore.locked():
+            # Someone waits for the slot just freed: let them send before we decrypt.
+            await asyncio.sleep(0)
         elapsed = time.monotonic() - t0
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
