@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from .. import _validate
 from ..models.enums import FilterRencanaKontrol, JnsKontrol, PenyakitPrb
 from ..models.rencana_kontrol import (
@@ -65,11 +67,7 @@ class RencanaKontrolResource(Resource):
     ) -> SuratKontrolResult:
         """Issue a surat kontrol after SEP ``no_sep`` (``POST RencanaKontrol/insert``)."""
         body = RencanaKontrolInsert(
-            no_sep=_args.text(no_sep, "no_sep"),
-            kode_dokter=_args.text(kode_dokter, "kode_dokter"),
-            poli_kontrol=_args.text(poli_kontrol, "poli_kontrol"),
-            tgl_rencana_kontrol=_args.body_date(tgl_rencana_kontrol, "tgl_rencana_kontrol"),
-            user=_args.text(user, "user"),
+            **_kontrol(no_sep, kode_dokter, poli_kontrol, tgl_rencana_kontrol, user),
         )
         request = RencanaKontrolInsertRequest(request=body)
         return await self._client._call(
@@ -88,11 +86,7 @@ class RencanaKontrolResource(Resource):
     ) -> SuratKontrolResultV2:
         """Issue a surat kontrol with a PRB assessment (``POST RencanaKontrol/v2/Insert``)."""
         body = RencanaKontrolInsertV2(
-            no_sep=_args.text(no_sep, "no_sep"),
-            kode_dokter=_args.text(kode_dokter, "kode_dokter"),
-            poli_kontrol=_args.text(poli_kontrol, "poli_kontrol"),
-            tgl_rencana_kontrol=_args.body_date(tgl_rencana_kontrol, "tgl_rencana_kontrol"),
-            user=_args.text(user, "user"),
+            **_kontrol(no_sep, kode_dokter, poli_kontrol, tgl_rencana_kontrol, user),
             form_prb=_form_prb(form_prb),
         )
         request = RencanaKontrolInsertV2Request(request=body)
@@ -113,11 +107,7 @@ class RencanaKontrolResource(Resource):
         """Change a surat kontrol (``PUT RencanaKontrol/Update``)."""
         body = RencanaKontrolUpdate(
             no_surat_kontrol=_args.text(no_surat_kontrol, "no_surat_kontrol"),
-            no_sep=_args.text(no_sep, "no_sep"),
-            kode_dokter=_args.text(kode_dokter, "kode_dokter"),
-            poli_kontrol=_args.text(poli_kontrol, "poli_kontrol"),
-            tgl_rencana_kontrol=_args.body_date(tgl_rencana_kontrol, "tgl_rencana_kontrol"),
-            user=_args.text(user, "user"),
+            **_kontrol(no_sep, kode_dokter, poli_kontrol, tgl_rencana_kontrol, user),
         )
         request = RencanaKontrolUpdateRequest(request=body)
         return await self._client._call(
@@ -138,11 +128,7 @@ class RencanaKontrolResource(Resource):
         """Change a surat kontrol and its PRB assessment (``PUT RencanaKontrol/v2/Update``)."""
         body = RencanaKontrolUpdateV2(
             no_surat_kontrol=_args.text(no_surat_kontrol, "no_surat_kontrol"),
-            no_sep=_args.text(no_sep, "no_sep"),
-            kode_dokter=_args.text(kode_dokter, "kode_dokter"),
-            poli_kontrol=_args.text(poli_kontrol, "poli_kontrol"),
-            tgl_rencana_kontrol=_args.body_date(tgl_rencana_kontrol, "tgl_rencana_kontrol"),
-            user=_args.text(user, "user"),
+            **_kontrol(no_sep, kode_dokter, poli_kontrol, tgl_rencana_kontrol, user),
             form_prb=_form_prb(form_prb),
         )
         request = RencanaKontrolUpdateV2Request(request=body)
@@ -308,3 +294,24 @@ def _form_prb(value: FormPrb | None) -> FormPrb:
         return value
     kode = _args.code(PenyakitPrb, value.kd_status_prb, "form_prb.kd_status_prb")
     return FormPrb(kd_status_prb=kode, data=value.data)
+
+
+class _KontrolFields(TypedDict):
+    no_sep: str
+    kode_dokter: str
+    poli_kontrol: str
+    tgl_rencana_kontrol: str
+    user: str
+
+
+def _kontrol(
+    no_sep: str, kode_dokter: str, poli_kontrol: str, tgl_rencana_kontrol: DateLike, user: str
+) -> _KontrolFields:
+    """The fields every surat kontrol insert and update carries, checked."""
+    return {
+        "no_sep": _args.text(no_sep, "no_sep"),
+        "kode_dokter": _args.text(kode_dokter, "kode_dokter"),
+        "poli_kontrol": _args.text(poli_kontrol, "poli_kontrol"),
+        "tgl_rencana_kontrol": _args.body_date(tgl_rencana_kontrol, "tgl_rencana_kontrol"),
+        "user": _args.text(user, "user"),
+    }
