@@ -55,6 +55,17 @@ def missing(data: Mapping[str, Any], *fields: str) -> Reply | None:
     return None
 
 
+def listing(rows: list[Any], *keys: str) -> Reply:
+    """``rows`` under the nested ``keys`` (``"lpk", "list"`` -> ``{"lpk": {"list": rows}}``),
+    or BPJS's 201 "no data" when there are none."""
+    if not rows:
+        return not_found("Data Tidak Ditemukan")
+    payload: Any = rows
+    for key in reversed(keys):
+        payload = {key: payload}
+    return Reply(payload=payload)
+
+
 def bad_date(value: object) -> bool:
     """True unless ``value`` is a real ``yyyy-MM-dd`` date."""
     if not isinstance(value, str) or len(value) != 10:

@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 from . import _dataset as data
-from ._route_util import bad_date, between, field, missing, month_of, unwrap
+from ._route_util import bad_date, between, field, listing, missing, month_of, unwrap
 from ._simulator import Reply, SimRequest, VClaimSimulator, not_found
 from ._state import Record, SepRecord, SimState
 
@@ -261,9 +261,7 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
             if r.peserta.get("noKartu") == req.params["no"]
             and by_filter(r, req.params["filter"]).startswith(month)
         ]
-        if not rows:
-            return not_found("Data Tidak Ditemukan")
-        return Reply(payload={"list": rows})
+        return listing(rows, "list")
 
     @sim.route(
         "GET",
@@ -281,9 +279,7 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
         ]
         for row in rows:
             row.pop("terbitSEP")
-        if not rows:
-            return not_found("Data Tidak Ditemukan")
-        return Reply(payload={"list": rows})
+        return listing(rows, "list")
 
     @sim.route(
         "GET",
@@ -338,6 +334,4 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
             for kode, (nama, poli) in _DOKTER.items()
             if poli == req.params["poli"]
         ]
-        if not rows:
-            return not_found("Data Tidak Ditemukan")
-        return Reply(payload={"list": rows})
+        return listing(rows, "list")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _dataset as data
-from ._route_util import JNS_PELAYANAN, bad_date, between, field
+from ._route_util import JNS_PELAYANAN, bad_date, between, field, listing
 from ._simulator import Reply, SimRequest, VClaimSimulator, not_found
 from ._state import SepRecord, SimState
 
@@ -53,9 +53,7 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
         rows = [
             _kunjungan(r) for r in state.live_seps() if r.tgl_sep == tgl and r.jns_pelayanan == jns
         ]
-        if not rows:
-            return not_found("Data Tidak Ditemukan")
-        return Reply(payload={"sep": rows})
+        return listing(rows, "sep")
 
     @sim.route(
         "GET",
@@ -98,9 +96,7 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
                     "tglSep": r.tgl_sep,
                 }
             )
-        if not rows:
-            return not_found("Data Tidak Ditemukan")
-        return Reply(payload={"klaim": rows})
+        return listing(rows, "klaim")
 
     @sim.route(
         "GET",
@@ -129,9 +125,7 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
             for r in state.live_seps()
             if r.no_kartu == req.params["no"] and between(r.tgl_sep, first, last)
         ]
-        if not rows:
-            return not_found("Data Tidak Ditemukan")
-        return Reply(payload={"histori": rows})
+        return listing(rows, "histori")
 
     async def jasa_raharja(req: SimRequest) -> Reply:
         first, last = req.params["a"], req.params["b"]
@@ -173,9 +167,7 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
                     },
                 }
             )
-        if not rows:
-            return not_found("Data Tidak Ditemukan")
-        return Reply(payload={"jaminan": rows})
+        return listing(rows, "jaminan")
 
     sim.route(
         "GET",

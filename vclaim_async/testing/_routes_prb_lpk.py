@@ -10,6 +10,7 @@ from ._route_util import (
     JNS_PELAYANAN,
     bad_date,
     between,
+    listing,
     missing,
     month_of,
     plain_or_encrypted,
@@ -163,9 +164,7 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
         if bad_date(first) or bad_date(last):
             return not_found("Format tanggal tidak sesuai")
         rows = [_prb_item(r) for r in state.prb.values() if between(r.created, first, last)]
-        if not rows:
-            return not_found("Data Tidak Ditemukan")
-        return Reply(payload={"prb": {"list": rows}})
+        return listing(rows, "prb", "list")
 
     @sim.route("GET", r"prbpotensi/tahun/(?P<tahun>[^/]+)/bulan/(?P<bulan>[^/]+)")
     async def rekap_potensi(req: SimRequest) -> Reply:
@@ -305,6 +304,4 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
             if r.body["tglMasuk"] == req.params["tgl"]
             and r.extra["jnsPelayanan"] == req.params["jns"]
         ]
-        if not rows:
-            return not_found("Data Tidak Ditemukan")
-        return Reply(payload={"lpk": {"list": rows}})
+        return listing(rows, "lpk", "list")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import _dataset as data
-from ._route_util import JNS_PELAYANAN, bad_date
+from ._route_util import JNS_PELAYANAN, bad_date, listing
 from ._simulator import Reply, SimRequest, VClaimSimulator, not_found
 from ._state import SimState
 
@@ -20,30 +20,24 @@ _FIXED: dict[str, data.Pairs] = {
 }
 
 
-def _found(key: str, rows: list[dict[str, str]]) -> Reply:
-    if not rows:
-        return not_found("Data Tidak Ditemukan")
-    return Reply(payload={key: rows})
-
-
 def install(sim: VClaimSimulator, state: SimState) -> None:
     """Register the Referensi routes on ``sim`` (``state`` is not needed: the data is fixed)."""
     del state
 
     @sim.route("GET", r"referensi/diagnosa/(?P<q>[^/]+)")
     async def diagnosa(req: SimRequest) -> Reply:
-        return _found("diagnosa", data.search(data.DIAGNOSA, req.params["q"]))
+        return listing(data.search(data.DIAGNOSA, req.params["q"]), "diagnosa")
 
     @sim.route("GET", r"referensi/poli/(?P<q>[^/]+)")
     async def poli(req: SimRequest) -> Reply:
-        return _found("poli", data.search(data.POLI, req.params["q"]))
+        return listing(data.search(data.POLI, req.params["q"]), "poli")
 
     @sim.route("GET", r"referensi/faskes/(?P<q>[^/]+)/(?P<jenis>[^/]+)")
     async def faskes(req: SimRequest) -> Reply:
         if req.params["jenis"] not in ("1", "2"):
             return not_found("Jenis Faskes tidak sesuai")
         pairs = tuple((k, n) for k, n, j in data.FASKES if j == req.params["jenis"])
-        return _found("faskes", data.search(pairs, req.params["q"]))
+        return listing(data.search(pairs, req.params["q"]), "faskes")
 
     @sim.route(
         "GET",
@@ -58,7 +52,7 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
             for kode, nama, spesialis in data.DOKTER
             if spesialis.lower() == req.params["sp"].lower()
         ]
-        return _found("list", rows)
+        return listing(rows, "list")
 
     for name, pairs in _FIXED.items():
         _fixed_route(sim, name, pairs)
@@ -66,25 +60,25 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
     @sim.route("GET", r"referensi/kabupaten/propinsi/(?P<kd>[^/]+)")
     async def kabupaten(req: SimRequest) -> Reply:
         rows = data.KABUPATEN.get(req.params["kd"], ())
-        return _found("list", [{"kode": k, "nama": n} for k, n in rows])
+        return listing([{"kode": k, "nama": n} for k, n in rows], "list")
 
     @sim.route("GET", r"referensi/kecamatan/kabupaten/(?P<kd>[^/]+)")
     async def kecamatan(req: SimRequest) -> Reply:
         rows = data.KECAMATAN.get(req.params["kd"], ())
-        return _found("list", [{"kode": k, "nama": n} for k, n in rows])
+        return listing([{"kode": k, "nama": n} for k, n in rows], "list")
 
     @sim.route("GET", r"referensi/obatprb/(?P<q>[^/]+)")
     async def obat_prb(req: SimRequest) -> Reply:
-        return _found("list", data.search(data.OBAT_PRB, req.params["q"]))
+        return listing(data.search(data.OBAT_PRB, req.params["q"]), "list")
 
     @sim.route("GET", r"referensi/procedure/(?P<q>[^/]+)")
     async def procedure(req: SimRequest) -> Reply:
-        return _found("procedure", data.search(data.PROCEDURE, req.params["q"]))
+        return listing(data.search(data.PROCEDURE, req.params["q"]), "procedure")
 
     @sim.route("GET", r"referensi/dokter/(?P<q>[^/]+)")
     async def dokter(req: SimRequest) -> Reply:
         pairs = tuple((kode, nama) for kode, nama, _ in data.DOKTER)
-        return _found("list", data.search(pairs, req.params["q"]))
+        return listing(data.search(pairs, req.params["q"]), "list")
 
 
 def _fixed_route(sim: VClaimSimulator, name: str, pairs: data.Pairs) -> None:

@@ -11,6 +11,7 @@ from ._route_util import (
     JNS_PELAYANAN,
     bad_date,
     between,
+    listing,
     missing,
     month_of,
     plain_or_encrypted,
@@ -238,9 +239,7 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
                 continue
             detail = _keluar(record, record.peserta)
             rows.append({key: detail[key] for key in _LIST_KEYS})
-        if not rows:
-            return not_found("Data Tidak Ditemukan")
-        return Reply(payload={"list": rows})
+        return listing(rows, "list")
 
     @sim.route("GET", r"Rujukan/Keluar/(?P<no>[^/]+)")
     async def keluar(req: SimRequest) -> Reply:
@@ -335,9 +334,7 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
             for r in state.rujukan_khusus.values()
             if r.created.startswith(month)
         ]
-        if not rows:
-            return not_found("Data Tidak Ditemukan")
-        return Reply(payload={"rujukan": rows})
+        return listing(rows, "rujukan")
 
     # -- referral targets --------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from ._route_util import (
     JNS_PELAYANAN,
     bad_date,
     field,
+    listing,
     missing,
     month_of,
     plain_or_encrypted,
@@ -293,9 +294,7 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
             for r in accidents(req.params["no"])
             if r.tgl_sep <= req.params["tgl"]
         ]
-        if not rows:
-            return not_found("Data Tidak Ditemukan")
-        return Reply(payload={"jaminan": rows})
+        return listing(rows, "jaminan")
 
     @sim.route("GET", r"sep/KllInduk/List/(?P<no>[^/]+)")
     async def kll_induk(req: SimRequest) -> Reply:
@@ -314,9 +313,7 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
                     "noSEPSuplesi": field(r.t_sep, "jaminan.penjamin.suplesi.noSepSuplesi"),
                 }
             )
-        if not rows:
-            return not_found("Data Tidak Ditemukan")
-        return Reply(payload={"list": rows})
+        return listing(rows, "list")
 
     # -- applications ------------------------------------------------------------------------
 
@@ -376,9 +373,7 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
             for item in state.pengajuan.values()
             if item["tglSep"].startswith(month)
         ]
-        if not rows:
-            return not_found("Data Tidak Ditemukan")
-        return Reply(payload={"list": rows})
+        return listing(rows, "list")
 
     # -- discharge ---------------------------------------------------------------------------
 
@@ -442,9 +437,7 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
                 or needle in str(row["nama"]).lower()
             )
         ]
-        if not rows:
-            return not_found("Data Tidak Ditemukan")
-        return Reply(payload={"list": rows})
+        return listing(rows, "list")
 
     # -- internal referrals ------------------------------------------------------------------
 
@@ -495,9 +488,7 @@ def install(sim: VClaimSimulator, state: SimState) -> None:
             for (card, tgl), no_sep in state.fingerprints.items()
             if tgl == req.params["tgl"]
         ]
-        if not rows:
-            return not_found("Data Tidak Ditemukan")
-        return Reply(payload={"list": rows})
+        return listing(rows, "list")
 
     @sim.route(
         "GET",
