@@ -186,6 +186,7 @@ async def test_summary_flags(sim: VClaimSimulator, client: VClaimClient) -> None
     sim.participants.add(
         {
             "noKartu": "0001112223335",
+            "tglTAT": "2023-06-30",
             "statusPeserta": {"kode": "1", "keterangan": "TIDAK AKTIF KARENA PREMI"},
         }
     )
@@ -200,7 +201,7 @@ async def test_summary_flags(sim: VClaimSimulator, client: VClaimClient) -> None
     assert active.summary.tgl_tat == datetime.date(2030, 12, 31)
     assert not inactive.summary.active and inactive.status == "inactive"
     assert inactive.summary.status == "TIDAK AKTIF KARENA PREMI"
-    assert not inactive.summary.prb and inactive.summary.tgl_tat is None
+    assert not inactive.summary.prb and inactive.summary.tgl_tat == datetime.date(2023, 6, 30)
 
 
 async def test_async_and_sync_iterables_are_read_lazily(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 from typing import Any
 
 import aiohttp
@@ -11,6 +12,7 @@ import pytest
 from aioresponses import aioresponses
 from yarl import URL
 
+from tests._fixtures import load_fixture
 from tests.conftest import FAST_RETRY, MOCK_BASE, mock_config
 from vclaim_async import (
     AuthenticationError,
@@ -30,10 +32,12 @@ from vclaim_async.testing import VClaimSimulator
 CARD = "0001234567890"
 PATH = f"Peserta/nokartu/{CARD}/tglSEP/2024-01-02"
 URL_ = f"{MOCK_BASE}/{PATH}"
-OK_BODY = (
-    b'{"metaData":{"code":"200","message":"OK"},'
-    b'"response":{"peserta":{"noKartu":"0001234567890","nama":"BUDI"}}}'
-)
+OK_BODY = json.dumps(
+    {
+        "metaData": {"code": "200", "message": "OK"},
+        "response": load_fixture("responses/peserta/by-card.json"),  # a full Peserta answer
+    }
+).encode()
 WRITE = Endpoint("test.write", "POST", "SEP/2.0/insert")
 WRITE_URL = f"{MOCK_BASE}/SEP/2.0/insert"
 

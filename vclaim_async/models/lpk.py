@@ -40,6 +40,7 @@ __all__ = [
     "LpkPeserta",
     "LpkPoli",
     "LpkPoliDetail",
+    "LpkPoliKode",
     "LpkProcedure",
     "LpkProcedureItem",
     "LpkProcedureList",
@@ -165,36 +166,39 @@ class LpkDeleteRequest(LpkRequest[LpkDelete], kw_only=True):
 class LpkDpjp(Response, frozen=True, kw_only=True):
     """``DPJP`` of an LPK: ``{"dokter": {kode, nama}}``."""
 
-    dokter: KodeNama | None = None
+    dokter: KodeNama
 
 
 class LpkDiagnosaItem(Response, frozen=True, kw_only=True):
     """One diagnosis of an LPK; the ``{kode, nama}`` sits under the wire key ``list``."""
 
-    level: str | None = None
-    diagnosa: KodeNama | None = msgspec.field(default=None, name="list")
+    level: str
+    diagnosa: KodeNama = msgspec.field(name="list")
 
 
 class LpkDiagnosaList(Response, frozen=True, kw_only=True):
     """``diagnosa`` of an LPK, ``{"list": [...]}``."""
 
-    items: list[LpkDiagnosaItem] | None = msgspec.field(default=None, name="list")
+    items: list[LpkDiagnosaItem] = msgspec.field(name="list")
 
 
 class LpkProcedureItem(Response, frozen=True, kw_only=True):
     """One procedure of an LPK; the ``{kode, nama}`` sits under the wire key ``list``."""
 
-    procedure: KodeNama | None = msgspec.field(default=None, name="list")
+    procedure: KodeNama = msgspec.field(name="list")
 
 
 class LpkProcedureList(Response, frozen=True, kw_only=True):
     """``procedure`` of an LPK, ``{"list": [...]}``."""
 
-    items: list[LpkProcedureItem] | None = msgspec.field(default=None, name="list")
+    items: list[LpkProcedureItem] = msgspec.field(name="list")
 
 
 class LpkPerawatanDetail(Response, frozen=True, kw_only=True):
-    """``perawatan`` of an LPK, each part a ``{kode, nama}``."""
+    """``perawatan`` of an LPK, each part a ``{kode, nama}``.
+
+    All optional: the request sends them empty for an outpatient LPK (no ward, no class).
+    """
 
     ruang_rawat: KodeNama | None = None
     kelas_rawat: KodeNama | None = None
@@ -206,18 +210,24 @@ class LpkPerawatanDetail(Response, frozen=True, kw_only=True):
 class LpkPeserta(Response, frozen=True, kw_only=True):
     """``peserta`` of an LPK."""
 
-    no_kartu: str | None = None
-    nama: str | None = None
-    no_mr: str | None = msgspec.field(default=None, name="noMR")
-    kelamin: str | None = None
-    tgl_lahir: datetime.date | None = None
+    no_kartu: str
+    nama: str
+    no_mr: str = msgspec.field(name="noMR")
+    kelamin: str
+    tgl_lahir: datetime.date
+
+
+class LpkPoliKode(Response, frozen=True, kw_only=True):
+    """``poli.poli`` of an LPK: just ``{"kode": ...}``, no name."""
+
+    kode: str
 
 
 class LpkPoliDetail(Response, frozen=True, kw_only=True):
     """``poli`` of an LPK: ``{"eksekutif": ..., "poli": {"kode": ...}}``."""
 
-    eksekutif: str | None = None
-    poli: KodeNama | None = None
+    eksekutif: str
+    poli: LpkPoliKode
 
 
 class LpkDirujukKe(Response, frozen=True, kw_only=True):
@@ -236,7 +246,8 @@ class LpkKontrolKembali(Response, frozen=True, kw_only=True):
 class LpkRencanaTL(Response, frozen=True, kw_only=True):
     """``rencanaTL`` of an LPK (null when no follow-up was recorded)."""
 
-    tindak_lanjut: str | None = None
+    tindak_lanjut: str
+    # Filled only for tindakLanjut 3 (dirujuk) and 4 (kontrol kembali) respectively.
     dirujuk_ke: LpkDirujukKe | None = None
     kontrol_kembali: LpkKontrolKembali | None = None
 
@@ -244,26 +255,26 @@ class LpkRencanaTL(Response, frozen=True, kw_only=True):
 class Lpk(Response, frozen=True, kw_only=True):
     """One stored LPK."""
 
-    no_sep: str | None = None
-    tgl_masuk: datetime.date | None = None
-    tgl_keluar: datetime.date | None = None
-    jns_pelayanan: str | None = None
-    poli: LpkPoliDetail | None = None
-    perawatan: LpkPerawatanDetail | None = None
-    diagnosa: LpkDiagnosaList | None = None
-    procedure: LpkProcedureList | None = None
+    no_sep: str
+    tgl_masuk: datetime.date
+    tgl_keluar: datetime.date
+    jns_pelayanan: str
+    poli: LpkPoliDetail
+    perawatan: LpkPerawatanDetail
+    diagnosa: LpkDiagnosaList
+    procedure: LpkProcedureList
     rencana_tl: LpkRencanaTL | None = msgspec.field(default=None, name="rencanaTL")
-    dpjp: LpkDpjp | None = msgspec.field(default=None, name="DPJP")
-    peserta: LpkPeserta | None = None
+    dpjp: LpkDpjp = msgspec.field(name="DPJP")
+    peserta: LpkPeserta
 
 
 class LpkList(Response, frozen=True, kw_only=True):
     """``lpk`` of the answer, ``{"list": [...]}``."""
 
-    items: list[Lpk] = msgspec.field(default_factory=list, name="list")
+    items: list[Lpk] = msgspec.field(name="list")
 
 
 class LpkListResult(Response, frozen=True, kw_only=True):
     """``GET LPK/TglMasuk/{tgl}/JnsPelayanan/{1|2}`` answer, ``{"lpk": {"list": [...]}}``."""
 
-    lpk: LpkList | None = None
+    lpk: LpkList

@@ -27,8 +27,8 @@ __all__ = [
 class KodeKeterangan(Response, frozen=True, kw_only=True):
     """A coded value with its description, e.g. ``{"kode": "0", "keterangan": "AKTIF"}``."""
 
-    kode: str | None = None
-    keterangan: str | None = None
+    kode: str
+    keterangan: str
 
 
 class COB(Response, frozen=True, kw_only=True):
@@ -60,15 +60,15 @@ class MR(Response, frozen=True, kw_only=True):
 class ProvUmum(Response, frozen=True, kw_only=True):
     """The participant's registered primary-care provider (FKTP)."""
 
-    kd_provider: str | None = None
-    nm_provider: str | None = None
+    kd_provider: str
+    nm_provider: str
 
 
 class Umur(Response, frozen=True, kw_only=True):
     """Age as BPJS words it, e.g. ``"33 tahun ,2 bulan ,3 hari"``."""
 
-    umur_saat_pelayanan: str | None = None
-    umur_sekarang: str | None = None
+    umur_saat_pelayanan: str
+    umur_sekarang: str
 
 
 class Peserta(Response, frozen=True, kw_only=True):
@@ -78,27 +78,28 @@ class Peserta(Response, frozen=True, kw_only=True):
     """
 
     no_kartu: str
+    # Null in referral answers (ssecd/jkn types it ``string | null`` inside a rujukan).
     nik: str | None = None
-    nama: str | None = None
-    pisa: str | None = None
-    sex: str | None = None
-    tgl_lahir: datetime.date | None = None
-    tgl_cetak_kartu: datetime.date | None = None
-    tgl_tat: datetime.date | None = msgspec.field(default=None, name="tglTAT")
-    tgl_tmt: datetime.date | None = msgspec.field(default=None, name="tglTMT")
-    status_peserta: KodeKeterangan | None = None
-    hak_kelas: KodeKeterangan | None = None
-    jenis_peserta: KodeKeterangan | None = None
-    prov_umum: ProvUmum | None = None
-    mr: MR | None = None
-    umur: Umur | None = None
-    informasi: Informasi | None = None
-    cob: COB | None = None
+    nama: str
+    pisa: str
+    sex: str
+    tgl_lahir: datetime.date
+    tgl_cetak_kartu: datetime.date
+    tgl_tat: datetime.date = msgspec.field(name="tglTAT")
+    tgl_tmt: datetime.date = msgspec.field(name="tglTMT")
+    status_peserta: KodeKeterangan
+    hak_kelas: KodeKeterangan
+    jenis_peserta: KodeKeterangan
+    prov_umum: ProvUmum
+    mr: MR
+    umur: Umur
+    informasi: Informasi
+    cob: COB
 
     @property
     def is_active(self) -> bool:
         """True when BPJS reports the participant active (statusPeserta kode "0")."""
-        return self.status_peserta is not None and self.status_peserta.kode == "0"
+        return self.status_peserta.kode == "0"
 
 
 class PesertaPayload(Response, frozen=True, kw_only=True):

@@ -129,11 +129,12 @@ class PrbDeleteRequest(PrbRequest[PrbDelete], kw_only=True):
 class PrbPeserta(Response, frozen=True, kw_only=True):
     """``peserta`` of a rujuk balik."""
 
-    no_kartu: str | None = None
-    nama: str | None = None
-    alamat: str | None = None
-    email: str | None = None
-    no_telepon: str | None = None
+    no_kartu: str
+    nama: str
+    alamat: str
+    email: str
+    no_telepon: str
+    # Absent from the date-range list answer (ssecd/jkn types).
     kelamin: str | None = None
     tgl_lahir: datetime.date | None = None
     asal_faskes: KodeNama | None = None
@@ -142,103 +143,103 @@ class PrbPeserta(Response, frozen=True, kw_only=True):
 class PrbObatRingkas(Response, frozen=True, kw_only=True):
     """One drug as the insert answer lists it (``signa`` already combined)."""
 
-    nm_obat: str | None = None
-    signa: str | None = None
-    jml_obat: str | int | float | None = None
+    nm_obat: str
+    signa: str
+    jml_obat: str | int | float
 
 
 class PrbObatList(Response, frozen=True, kw_only=True):
     """``obat`` of the insert answer, ``{"list": [...]}``."""
 
-    items: list[PrbObatRingkas] | None = msgspec.field(default=None, name="list")
+    items: list[PrbObatRingkas] = msgspec.field(name="list")
 
 
 class PrbCreated(Response, frozen=True, kw_only=True):
     """``POST PRB/insert`` answer; here ``programPRB`` is a plain string."""
 
-    no_srb: str | None = msgspec.field(default=None, name="noSRB")
-    tgl_srb: datetime.date | None = msgspec.field(default=None, name="tglSRB")
-    dpjp: KodeNama | None = msgspec.field(default=None, name="DPJP")
-    program_prb: str | None = msgspec.field(default=None, name="programPRB")
-    keterangan: str | None = None
-    saran: str | None = None
-    peserta: PrbPeserta | None = None
-    obat: PrbObatList | None = None
+    no_srb: str = msgspec.field(name="noSRB")
+    tgl_srb: datetime.date = msgspec.field(name="tglSRB")
+    dpjp: KodeNama = msgspec.field(name="DPJP")
+    program_prb: str = msgspec.field(name="programPRB")
+    keterangan: str
+    saran: str
+    peserta: PrbPeserta
+    obat: PrbObatList
 
 
 class PrbObatDetail(Response, frozen=True, kw_only=True):
     """One drug of a stored rujuk balik."""
 
-    kd_obat: str | None = None
-    nm_obat: str | None = None
-    signa1: str | None = None
-    signa2: str | None = None
-    jml_obat: str | int | float | None = None
+    kd_obat: str
+    nm_obat: str
+    signa1: str
+    signa2: str
+    jml_obat: str | int | float
 
 
 class PrbObatDetailList(Response, frozen=True, kw_only=True):
     """``obat`` of a stored rujuk balik, ``{"obat": [...]}``."""
 
-    obat: list[PrbObatDetail] | None = None
+    obat: list[PrbObatDetail]
 
 
 class Prb(Response, frozen=True, kw_only=True):
     """A stored rujuk balik (SRB)."""
 
-    no_srb: str | None = msgspec.field(default=None, name="noSRB")
-    no_sep: str | None = msgspec.field(default=None, name="noSEP")
-    tgl_srb: datetime.date | None = msgspec.field(default=None, name="tglSRB")
-    dpjp: KodeNama | None = msgspec.field(default=None, name="DPJP")
-    program_prb: KodeNama | None = msgspec.field(default=None, name="programPRB")
-    keterangan: str | None = None
-    saran: str | None = None
-    peserta: PrbPeserta | None = None
-    obat: PrbObatDetailList | None = None
+    no_srb: str = msgspec.field(name="noSRB")
+    no_sep: str = msgspec.field(name="noSEP")
+    tgl_srb: datetime.date = msgspec.field(name="tglSRB")
+    dpjp: KodeNama = msgspec.field(name="DPJP")
+    program_prb: KodeNama = msgspec.field(name="programPRB")
+    keterangan: str
+    saran: str
+    peserta: PrbPeserta
+    obat: PrbObatDetailList
 
 
 class PrbDetailResult(Response, frozen=True, kw_only=True):
     """``GET prb/{noSRB}/nosep/{noSEP}`` answer, ``{"prb": {...}}``."""
 
-    prb: Prb | None = None
+    prb: Prb
 
 
 class PrbListItem(Response, frozen=True, kw_only=True):
     """One rujuk balik in a date-range search (no drug list)."""
 
-    no_srb: str | None = msgspec.field(default=None, name="noSRB")
-    no_sep: str | None = msgspec.field(default=None, name="noSEP")
-    tgl_srb: datetime.date | None = msgspec.field(default=None, name="tglSRB")
-    dpjp: KodeNama | None = msgspec.field(default=None, name="DPJP")
-    program_prb: KodeNama | None = msgspec.field(default=None, name="programPRB")
-    keterangan: str | None = None
-    saran: str | None = None
-    peserta: PrbPeserta | None = None
+    no_srb: str = msgspec.field(name="noSRB")
+    no_sep: str = msgspec.field(name="noSEP")
+    tgl_srb: datetime.date = msgspec.field(name="tglSRB")
+    dpjp: KodeNama = msgspec.field(name="DPJP")
+    program_prb: KodeNama = msgspec.field(name="programPRB")
+    keterangan: str
+    saran: str
+    peserta: PrbPeserta
 
 
 class PrbList(Response, frozen=True, kw_only=True):
     """``prb`` of the date-range search, ``{"list": [...]}``."""
 
-    items: list[PrbListItem] = msgspec.field(default_factory=list, name="list")
+    items: list[PrbListItem] = msgspec.field(name="list")
 
 
 class PrbListResult(Response, frozen=True, kw_only=True):
     """``GET prb/tglMulai/{tgl}/tglAkhir/{tgl}`` answer, ``{"prb": {"list": [...]}}``."""
 
-    prb: PrbList | None = None
+    prb: PrbList
 
 
 class PotensiPrb(Response, frozen=True, kw_only=True):
     """One claim flagged as potential PRB; BPJS writes these keys in PascalCase."""
 
-    nama_peserta: str | None = msgspec.field(default=None, name="NamaPeserta")
-    nomor_kartu: str | None = msgspec.field(default=None, name="NomorKartu")
-    no_sep: str | None = msgspec.field(default=None, name="NOSEP")
-    tanggal_pelayanan: str | None = msgspec.field(default=None, name="TanggalPelayanan")
-    diagnosa_potensi_prb: str | None = msgspec.field(default=None, name="DiagnosaPotensiPRB")
-    kategori_penyakit_prb: str | None = msgspec.field(default=None, name="KategoriPenyakitPRB")
+    nama_peserta: str = msgspec.field(name="NamaPeserta")
+    nomor_kartu: str = msgspec.field(name="NomorKartu")
+    no_sep: str = msgspec.field(name="NOSEP")
+    tanggal_pelayanan: str = msgspec.field(name="TanggalPelayanan")
+    diagnosa_potensi_prb: str = msgspec.field(name="DiagnosaPotensiPRB")
+    kategori_penyakit_prb: str = msgspec.field(name="KategoriPenyakitPRB")
 
 
 class PotensiPrbList(Response, frozen=True, kw_only=True):
     """``GET prbpotensi/tahun/{YYYY}/bulan/{MM}`` answer (may also come back as ``""``)."""
 
-    items: list[PotensiPrb] = msgspec.field(default_factory=list, name="list")
+    items: list[PotensiPrb] = msgspec.field(name="list")

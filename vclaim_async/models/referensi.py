@@ -27,32 +27,32 @@ __all__ = [
 class KodeNama(Response, frozen=True, kw_only=True):
     """A ``{kode, nama}`` pair, the commonest shape in VClaim answers."""
 
-    kode: str | None = None
-    nama: str | None = None
+    kode: str
+    nama: str
 
 
 class DiagnosaList(Response, frozen=True, kw_only=True):
     """``GET referensi/diagnosa/{kodeAtauNama}``: ICD-10 diagnoses."""
 
-    diagnosa: list[KodeNama] = msgspec.field(default_factory=list)
+    diagnosa: list[KodeNama]
 
 
 class PoliList(Response, frozen=True, kw_only=True):
     """``GET referensi/poli/{kodeAtauNama}``: polyclinics."""
 
-    poli: list[KodeNama] = msgspec.field(default_factory=list)
+    poli: list[KodeNama]
 
 
 class FaskesList(Response, frozen=True, kw_only=True):
     """``GET referensi/faskes/{kodeAtauNama}/{jenisFaskes}``: health facilities."""
 
-    faskes: list[KodeNama] = msgspec.field(default_factory=list)
+    faskes: list[KodeNama]
 
 
 class ProcedureList(Response, frozen=True, kw_only=True):
     """``GET referensi/procedure/{kodeAtauNama}``: ICD-9-CM procedures (for LPK)."""
 
-    procedure: list[KodeNama] = msgspec.field(default_factory=list)
+    procedure: list[KodeNama]
 
 
 class ReferensiList(Response, frozen=True, kw_only=True):
@@ -64,4 +64,4 @@ class ReferensiList(Response, frozen=True, kw_only=True):
     Diagnosa PRB codes can carry trailing spaces; they are kept as sent.
     """
 
-    items: list[KodeNama] = msgspec.field(default_factory=list, name="list")
+    items: list[KodeNama] = msgspec.field(name="list")

@@ -281,79 +281,79 @@ class FormPrbDetail(Response, frozen=True, kw_only=True):
     """``formPRB`` as BPJS returns it."""
 
     kd_status_prb: str | None = msgspec.field(default=None, name="kdStatusPRB")
-    data: FormPrbDetailData | None = None
+    data: FormPrbDetailData
 
 
 class SuratKontrolResult(Response, frozen=True, kw_only=True):
     """Answer of ``RencanaKontrol/insert`` and ``RencanaKontrol/Update``."""
 
-    no_surat_kontrol: str | None = None
-    tgl_rencana_kontrol: datetime.date | None = None
-    nama_dokter: str | None = None
-    no_kartu: str | None = None
-    nama: str | None = None
-    kelamin: str | None = None
-    tgl_lahir: datetime.date | None = None
+    no_surat_kontrol: str
+    tgl_rencana_kontrol: datetime.date
+    nama_dokter: str
+    no_kartu: str
+    nama: str
+    kelamin: str
+    tgl_lahir: datetime.date
 
 
 class SuratKontrolResultV2(Response, frozen=True, kw_only=True):
     """Answer of ``RencanaKontrol/v2/Insert`` and ``RencanaKontrol/v2/Update``."""
 
-    no_surat_kontrol: str | None = None
-    tgl_rencana_kontrol: datetime.date | None = None
-    nama_dokter: str | None = None
-    no_kartu: str | None = None
-    nama: str | None = None
-    kelamin: str | None = None
-    tgl_lahir: datetime.date | None = None
-    nama_diagnosa: str | None = None
-    form_prb: FormPrbDetail | None = msgspec.field(default=None, name="formPRB")
+    no_surat_kontrol: str
+    tgl_rencana_kontrol: datetime.date
+    nama_dokter: str
+    no_kartu: str
+    nama: str
+    kelamin: str
+    tgl_lahir: datetime.date
+    nama_diagnosa: str
+    form_prb: FormPrbDetail = msgspec.field(name="formPRB")
 
 
 class SpriResult(Response, frozen=True, kw_only=True):
     """Answer of ``RencanaKontrol/InsertSPRI`` and ``RencanaKontrol/UpdateSPRI``."""
 
-    no_spri: str | None = msgspec.field(default=None, name="noSPRI")
-    tgl_rencana_kontrol: datetime.date | None = None
-    nama_dokter: str | None = None
-    no_kartu: str | None = None
-    nama: str | None = None
-    kelamin: str | None = None
-    tgl_lahir: datetime.date | None = None
+    no_spri: str = msgspec.field(name="noSPRI")
+    tgl_rencana_kontrol: datetime.date
+    nama_dokter: str
+    no_kartu: str
+    nama: str
+    kelamin: str
+    tgl_lahir: datetime.date
     nama_diagnosa: str | None = None
 
 
 class KontrolPeserta(Response, frozen=True, kw_only=True):
     """``peserta`` of the SEP a surat kontrol refers to."""
 
-    no_kartu: str | None = None
-    nama: str | None = None
-    tgl_lahir: datetime.date | None = None
-    kelamin: str | None = None
-    hak_kelas: str | None = None
+    no_kartu: str
+    nama: str
+    tgl_lahir: datetime.date
+    kelamin: str
+    hak_kelas: str
 
 
 class ProvPerujuk(Response, frozen=True, kw_only=True):
     """``provPerujuk``: the referring provider and referral of that SEP."""
 
-    kd_provider_perujuk: str | None = None
-    nm_provider_perujuk: str | None = None
-    asal_rujukan: str | None = None
-    no_rujukan: str | None = None
-    tgl_rujukan: datetime.date | None = None
+    kd_provider_perujuk: str
+    nm_provider_perujuk: str
+    asal_rujukan: str
+    no_rujukan: str
+    tgl_rujukan: datetime.date
 
 
 class RencanaKontrolSep(Response, frozen=True, kw_only=True):
     """``GET RencanaKontrol/nosep/{noSep}`` answer, also ``sep`` of a surat kontrol."""
 
-    no_sep: str | None = None
-    tgl_sep: datetime.date | None = None
-    jns_pelayanan: str | None = None
-    poli: str | None = None
-    diagnosa: str | None = None
-    peserta: KontrolPeserta | None = None
-    prov_umum: ProvUmum | None = None
-    prov_perujuk: ProvPerujuk | None = None
+    no_sep: str
+    tgl_sep: datetime.date
+    jns_pelayanan: str
+    poli: str
+    diagnosa: str
+    peserta: KontrolPeserta
+    prov_umum: ProvUmum
+    prov_perujuk: ProvPerujuk
 
 
 class SuratKontrolDetail(Response, frozen=True, kw_only=True):
@@ -362,60 +362,64 @@ class SuratKontrolDetail(Response, frozen=True, kw_only=True):
     ``sep`` is null for an SPRI (jnsKontrol ``"1"``): an SPRI has no originating SEP.
     """
 
-    no_surat_kontrol: str | None = None
-    tgl_rencana_kontrol: datetime.date | None = None
-    tgl_terbit: datetime.date | None = None
-    jns_kontrol: str | None = None
-    poli_tujuan: str | None = None
-    nama_poli_tujuan: str | None = None
-    kode_dokter: str | None = None
-    nama_dokter: str | None = None
-    flag_kontrol: str | None = None
+    no_surat_kontrol: str
+    tgl_rencana_kontrol: datetime.date
+    tgl_terbit: datetime.date
+    jns_kontrol: str
+    poli_tujuan: str
+    nama_poli_tujuan: str
+    kode_dokter: str
+    nama_dokter: str
+    flag_kontrol: str
+    # Null in ssecd/jkn's type of this answer.
     kode_dokter_pembuat: str | None = None
     nama_dokter_pembuat: str | None = None
-    nama_jns_kontrol: str | None = None
+    nama_jns_kontrol: str
     sep: RencanaKontrolSep | None = None
+    # A v2 addition: a letter written through the v1 insert has no PRB form (inference).
     form_prb: FormPrbDetail | None = msgspec.field(default=None, name="formPRB")
 
 
 class RencanaKontrolItem(Response, frozen=True, kw_only=True):
     """One surat kontrol or SPRI in a list; ``terbitSEP`` is ``"Sudah"`` or ``"Belum"``."""
 
-    no_surat_kontrol: str | None = None
-    jns_pelayanan: str | None = None
-    jns_kontrol: str | None = None
-    nama_jns_kontrol: str | None = None
-    tgl_rencana_kontrol: datetime.date | None = None
-    tgl_terbit_kontrol: datetime.date | None = None
+    no_surat_kontrol: str
+    jns_pelayanan: str
+    jns_kontrol: str
+    nama_jns_kontrol: str
+    tgl_rencana_kontrol: datetime.date
+    tgl_terbit_kontrol: datetime.date
+    # Null for an SPRI (jnsKontrol "1"): it has no originating SEP, as in the detail answer.
     no_sep_asal_kontrol: str | None = None
-    poli_asal: str | None = None
-    nama_poli_asal: str | None = None
-    poli_tujuan: str | None = None
-    nama_poli_tujuan: str | None = None
+    poli_asal: str
+    nama_poli_asal: str
+    poli_tujuan: str
+    nama_poli_tujuan: str
     tgl_sep: datetime.date | None = msgspec.field(default=None, name="tglSEP")
-    kode_dokter: str | None = None
-    nama_dokter: str | None = None
-    no_kartu: str | None = None
-    nama: str | None = None
+    kode_dokter: str
+    nama_dokter: str
+    no_kartu: str
+    nama: str
+    # Absent from the by-date list (ssecd/jkn types omit it there).
     terbit_sep: str | None = msgspec.field(default=None, name="terbitSEP")
 
 
 class RencanaKontrolList(Response, frozen=True, kw_only=True):
     """``GET RencanaKontrol/ListRencanaKontrol/...`` answer (by noKartu or by date)."""
 
-    items: list[RencanaKontrolItem] = msgspec.field(default_factory=list, name="list")
+    items: list[RencanaKontrolItem] = msgspec.field(name="list")
 
 
 class PoliKontrol(Response, frozen=True, kw_only=True):
     """One polyclinic available for a kontrol, with its load."""
 
-    kode_poli: str | None = None
-    nama_poli: str | None = None
-    kapasitas: str | int | float | None = None
-    jml_rencana_kontrol_dan_rujukan: str | int | float | None = msgspec.field(
-        default=None, name="jmlRencanaKontroldanRujukan"
+    kode_poli: str
+    nama_poli: str
+    kapasitas: str | int | float
+    jml_rencana_kontrol_dan_rujukan: str | int | float = msgspec.field(
+        name="jmlRencanaKontroldanRujukan"
     )
-    persentase: str | int | float | None = None
+    persentase: str | int | float
 
 
 class PoliKontrolList(Response, frozen=True, kw_only=True):
@@ -424,16 +428,16 @@ class PoliKontrolList(Response, frozen=True, kw_only=True):
     ``nomor`` is the noKartu for an SPRI (jnsKontrol 1), the noSEP for a rencana kontrol (2).
     """
 
-    items: list[PoliKontrol] = msgspec.field(default_factory=list, name="list")
+    items: list[PoliKontrol] = msgspec.field(name="list")
 
 
 class JadwalDokter(Response, frozen=True, kw_only=True):
     """One doctor's practice schedule (``jadwalPraktek`` like ``"08:00 - 12:00"``)."""
 
-    kode_dokter: str | None = None
-    nama_dokter: str | None = None
-    jadwal_praktek: str | None = None
-    kapasitas: str | int | float | None = None
+    kode_dokter: str
+    nama_dokter: str
+    jadwal_praktek: str
+    kapasitas: str | int | float
 
 
 class JadwalDokterList(Response, frozen=True, kw_only=True):
@@ -442,4 +446,4 @@ class JadwalDokterList(Response, frozen=True, kw_only=True):
     ``GET RencanaKontrol/JadwalPraktekDokter/JnsKontrol/{j}/KdPoli/{kd}/TglRencanaKontrol/{tgl}``.
     """
 
-    items: list[JadwalDokter] = msgspec.field(default_factory=list, name="list")
+    items: list[JadwalDokter] = msgspec.field(name="list")

@@ -163,14 +163,14 @@ class RujukanKhususInsertRequest(Request, kw_only=True):
 class Rujukan(Response, frozen=True, kw_only=True):
     """One incoming referral (from an FKTP or from another hospital)."""
 
-    diagnosa: KodeNama | None = None
-    keluhan: str | None = None
-    no_kunjungan: str | None = None
-    pelayanan: KodeNama | None = None
-    peserta: Peserta | None = None
-    poli_rujukan: KodeNama | None = None
-    prov_perujuk: KodeNama | None = None
-    tgl_kunjungan: datetime.date | None = None
+    diagnosa: KodeNama
+    keluhan: str
+    no_kunjungan: str
+    pelayanan: KodeNama
+    peserta: Peserta
+    poli_rujukan: KodeNama
+    prov_perujuk: KodeNama
+    tgl_kunjungan: datetime.date
 
 
 class RujukanResult(Response, frozen=True, kw_only=True):
@@ -180,33 +180,34 @@ class RujukanResult(Response, frozen=True, kw_only=True):
     and ``Rujukan/RS/Peserta/{noKartu}``.
     """
 
-    rujukan: Rujukan | None = None
+    rujukan: Rujukan
 
 
 class RujukanList(Response, frozen=True, kw_only=True):
     """``GET Rujukan/List/Peserta/{noKartu}`` and ``Rujukan/RS/List/Peserta/{noKartu}``."""
 
-    rujukan: list[Rujukan] = msgspec.field(default_factory=list)
+    rujukan: list[Rujukan]
 
 
 class RujukanCreated(Response, frozen=True, kw_only=True):
     """The ``rujukan`` object returned by ``Rujukan/2.0/insert``."""
 
-    asal_rujukan: KodeNama | None = msgspec.field(default=None, name="AsalRujukan")
-    diagnosa: KodeNama | None = None
-    no_rujukan: str | None = None
-    peserta: PesertaSingkat | None = None
+    asal_rujukan: KodeNama = msgspec.field(name="AsalRujukan")
+    diagnosa: KodeNama
+    no_rujukan: str
+    peserta: PesertaSingkat
+    # Empty for tipeRujukan 2 (rujuk balik): the request sends no poliRujukan.
     poli_tujuan: KodeNama | None = None
-    tgl_berlaku_kunjungan: datetime.date | None = None
-    tgl_rencana_kunjungan: datetime.date | None = None
-    tgl_rujukan: datetime.date | None = None
-    tujuan_rujukan: KodeNama | None = None
+    tgl_berlaku_kunjungan: datetime.date
+    tgl_rencana_kunjungan: datetime.date
+    tgl_rujukan: datetime.date
+    tujuan_rujukan: KodeNama
 
 
 class RujukanInsertResult(Response, frozen=True, kw_only=True):
     """``POST Rujukan/2.0/insert`` answer, ``{"rujukan": {...}}``."""
 
-    rujukan: RujukanCreated | None = None
+    rujukan: RujukanCreated
 
 
 class RujukanKhusus(Response, frozen=True, kw_only=True):
@@ -217,95 +218,96 @@ class RujukanKhusus(Response, frozen=True, kw_only=True):
     """
 
     id_rujukan: str | None = msgspec.field(default=None, name="idrujukan")
-    no_rujukan: str | None = msgspec.field(default=None, name="norujukan")
-    noka_pst: str | None = msgspec.field(default=None, name="nokapst")
-    nm_pst: str | None = msgspec.field(default=None, name="nmpst")
-    diag_ppk: str | None = msgspec.field(default=None, name="diagppk")
-    tgl_rujukan_awal: str | None = msgspec.field(default=None, name="tglrujukan_awal")
-    tgl_rujukan_berakhir: str | None = msgspec.field(default=None, name="tglrujukan_berakhir")
+    no_rujukan: str = msgspec.field(name="norujukan")
+    noka_pst: str = msgspec.field(name="nokapst")
+    nm_pst: str = msgspec.field(name="nmpst")
+    diag_ppk: str = msgspec.field(name="diagppk")
+    tgl_rujukan_awal: str = msgspec.field(name="tglrujukan_awal")
+    tgl_rujukan_berakhir: str = msgspec.field(name="tglrujukan_berakhir")
 
 
 class RujukanKhususResult(Response, frozen=True, kw_only=True):
     """``POST Rujukan/Khusus/insert`` answer, ``{"rujukan": {...}}``."""
 
-    rujukan: RujukanKhusus | None = None
+    rujukan: RujukanKhusus
 
 
 class RujukanKhususList(Response, frozen=True, kw_only=True):
     """``GET Rujukan/Khusus/List/Bulan/{bulan}/Tahun/{tahun}`` answer."""
 
-    rujukan: list[RujukanKhusus] = msgspec.field(default_factory=list)
+    rujukan: list[RujukanKhusus]
 
 
 class SpesialistikRujukan(Response, frozen=True, kw_only=True):
     """One specialty of a referral target with its capacity (numbers or numeric strings)."""
 
-    kode_spesialis: str | None = None
-    nama_spesialis: str | None = None
-    kapasitas: str | int | float | None = None
-    jumlah_rujukan: str | int | float | None = None
-    persentase: str | int | float | None = None
+    kode_spesialis: str
+    nama_spesialis: str
+    kapasitas: str | int | float
+    jumlah_rujukan: str | int | float
+    persentase: str | int | float
 
 
 class SpesialistikRujukanList(Response, frozen=True, kw_only=True):
     """``GET Rujukan/ListSpesialistik/PPKRujukan/{kodePPK}/TglRujukan/{tgl}`` answer."""
 
-    items: list[SpesialistikRujukan] = msgspec.field(default_factory=list, name="list")
+    items: list[SpesialistikRujukan] = msgspec.field(name="list")
 
 
 class SaranaRujukan(Response, frozen=True, kw_only=True):
     """One facility (sarana) of a referral target."""
 
-    kode_sarana: str | None = None
-    nama_sarana: str | None = None
+    kode_sarana: str
+    nama_sarana: str
 
 
 class SaranaRujukanList(Response, frozen=True, kw_only=True):
     """``GET Rujukan/ListSarana/PPKRujukan/{kodePPK}`` answer."""
 
-    items: list[SaranaRujukan] = msgspec.field(default_factory=list, name="list")
+    items: list[SaranaRujukan] = msgspec.field(name="list")
 
 
 class RujukanKeluarItem(Response, frozen=True, kw_only=True):
     """One outgoing referral in a list."""
 
-    no_rujukan: str | None = None
-    tgl_rujukan: datetime.date | None = None
-    jns_pelayanan: str | None = None
-    no_sep: str | None = None
-    no_kartu: str | None = None
-    nama: str | None = None
-    ppk_dirujuk: str | None = None
-    nama_ppk_dirujuk: str | None = None
+    no_rujukan: str
+    tgl_rujukan: datetime.date
+    jns_pelayanan: str
+    no_sep: str
+    no_kartu: str
+    nama: str
+    ppk_dirujuk: str
+    nama_ppk_dirujuk: str
 
 
 class RujukanKeluarList(Response, frozen=True, kw_only=True):
     """``GET Rujukan/Keluar/List/tglMulai/{tgl}/tglAkhir/{tgl}`` answer."""
 
-    items: list[RujukanKeluarItem] = msgspec.field(default_factory=list, name="list")
+    items: list[RujukanKeluarItem] = msgspec.field(name="list")
 
 
 class RujukanKeluar(Response, frozen=True, kw_only=True):
     """One outgoing referral in detail."""
 
-    no_rujukan: str | None = None
-    no_sep: str | None = None
-    no_kartu: str | None = None
-    nama: str | None = None
-    kelas_rawat: str | None = None
-    kelamin: str | None = None
-    tgl_lahir: datetime.date | None = None
-    tgl_sep: datetime.date | None = None
-    tgl_rujukan: datetime.date | None = None
-    tgl_rencana_kunjungan: datetime.date | None = None
-    ppk_dirujuk: str | None = None
-    nama_ppk_dirujuk: str | None = None
-    jns_pelayanan: str | None = None
-    catatan: str | None = None
-    diag_rujukan: str | None = None
-    nama_diag_rujukan: str | None = None
-    tipe_rujukan: str | None = None
-    nama_tipe_rujukan: str | None = None
+    no_rujukan: str
+    no_sep: str
+    no_kartu: str
+    nama: str
+    kelas_rawat: str
+    kelamin: str
+    tgl_lahir: datetime.date
+    tgl_sep: datetime.date
+    tgl_rujukan: datetime.date
+    tgl_rencana_kunjungan: datetime.date
+    ppk_dirujuk: str
+    nama_ppk_dirujuk: str
+    jns_pelayanan: str
+    catatan: str
+    diag_rujukan: str
+    nama_diag_rujukan: str
+    tipe_rujukan: str
+    nama_tipe_rujukan: str
+    # Empty for tipeRujukan 2 (rujuk balik): the request sends no poliRujukan.
     poli_rujukan: str | None = None
     nama_poli_rujukan: str | None = None
 
@@ -313,10 +315,10 @@ class RujukanKeluar(Response, frozen=True, kw_only=True):
 class RujukanKeluarResult(Response, frozen=True, kw_only=True):
     """``GET Rujukan/Keluar/{noRujukan}`` answer, ``{"rujukan": {...}}``."""
 
-    rujukan: RujukanKeluar | None = None
+    rujukan: RujukanKeluar
 
 
 class JumlahSep(Response, frozen=True, kw_only=True):
     """``GET Rujukan/JumlahSEP/{jenisRujukan}/{noRujukan}`` answer."""
 
-    jumlah_sep: str | int | None = msgspec.field(default=None, name="jumlahSEP")
+    jumlah_sep: str | int = msgspec.field(name="jumlahSEP")

@@ -59,6 +59,7 @@ __all__ = [
     "SepInternalList",
     "SepKatarak",
     "SepKlsRawat",
+    "SepKodeNama",
     "SepKontrol",
     "SepRequest",
     "SepRujukan",
@@ -324,14 +325,15 @@ class RandomAnswerRequest(SepRequest[RandomAnswer], kw_only=True):
 class PesertaSingkat(Response, frozen=True, kw_only=True):
     """The short participant block inside SEP and rujukan answers."""
 
+    # Null in SEP detail (asuransi) and rujukan insert (hakKelas) answers, per ssecd/jkn.
     asuransi: str | None = None
     hak_kelas: str | None = None
-    jns_peserta: str | None = None
-    kelamin: str | None = None
-    nama: str | None = None
-    no_kartu: str | None = None
-    no_mr: str | None = None
-    tgl_lahir: datetime.date | None = None
+    jns_peserta: str
+    kelamin: str
+    nama: str
+    no_kartu: str
+    no_mr: str
+    tgl_lahir: datetime.date
 
 
 class SepInformasi(Response, frozen=True, kw_only=True):
@@ -346,18 +348,21 @@ class SepInformasi(Response, frozen=True, kw_only=True):
 class InsertedSep(Response, frozen=True, kw_only=True):
     """The ``sep`` object returned by ``SEP/2.0/insert``."""
 
-    no_sep: str | None = None
-    tgl_sep: datetime.date | None = None
-    jns_pelayanan: str | None = None
-    kelas_rawat: str | None = None
-    diagnosa: str | None = None
-    no_rujukan: str | None = None
-    poli: str | None = None
+    no_sep: str
+    tgl_sep: datetime.date
+    jns_pelayanan: str
+    kelas_rawat: str
+    diagnosa: str
+    no_rujukan: str
+    poli: str
+    # kdPoli, informasi and the v2 codes are absent when an insert settled by reconciliation
+    # is rebuilt from the SEP detail, which does not carry them in this shape.
     kd_poli: str | None = None
-    poli_eksekutif: str | None = None
-    catatan: str | None = None
+    poli_eksekutif: str
+    catatan: str
+    # Null unless the SEP is for an accident (SEP detail samples show null).
     penjamin: str | None = None
-    peserta: PesertaSingkat | None = None
+    peserta: PesertaSingkat
     informasi: SepInformasi | None = None
     tujuan_kunj: str | None = None
     flag_procedure: str | None = None
@@ -368,7 +373,7 @@ class InsertedSep(Response, frozen=True, kw_only=True):
 class SepInsertResult(Response, frozen=True, kw_only=True):
     """``POST SEP/2.0/insert`` answer, ``{"sep": {...}}``."""
 
-    sep: InsertedSep | None = None
+    sep: InsertedSep
 
 
 class LokasiKejadian(Response, frozen=True, kw_only=True):
@@ -392,7 +397,7 @@ class SepDpjp(Response, frozen=True, kw_only=True):
 class SepKlsRawat(Response, frozen=True, kw_only=True):
     """``klsRawat`` of an SEP."""
 
-    kls_rawat_hak: str | None = None
+    kls_rawat_hak: str
     kls_rawat_naik: str | None = None
     pembiayaan: str | None = None
     penanggung_jawab: str | None = None
@@ -406,6 +411,13 @@ class SepKontrol(Response, frozen=True, kw_only=True):
     no_surat: str | None = None
 
 
+class SepKodeNama(Response, frozen=True, kw_only=True):
+    """A coded field of an SEP detail; both null when it does not apply (``flagProcedure``)."""
+
+    kode: str | None = None
+    nama: str | None = None
+
+
 class SepDetail(Response, frozen=True, kw_only=True):
     """``GET SEP/{noSep}`` and ``GET Rujukan/lastsep/norujukan/{noRujukan}`` answer.
 
@@ -413,164 +425,170 @@ class SepDetail(Response, frozen=True, kw_only=True):
     unlike the request's ``assesmentPel``.
     """
 
-    no_sep: str | None = None
-    tgl_sep: datetime.date | None = None
-    jns_pelayanan: str | None = None
-    kelas_rawat: str | None = None
-    diagnosa: str | None = None
-    no_rujukan: str | None = None
-    poli: str | None = None
-    poli_eksekutif: str | None = None
-    catatan: str | None = None
+    no_sep: str
+    tgl_sep: datetime.date
+    jns_pelayanan: str
+    kelas_rawat: str
+    diagnosa: str
+    no_rujukan: str
+    poli: str
+    poli_eksekutif: str
+    catatan: str
+    # Null unless the SEP is for an accident (samples show null).
     penjamin: str | None = None
-    kd_status_kecelakaan: str | None = None
-    nmstatus_kecelakaan: str | None = msgspec.field(default=None, name="nmstatusKecelakaan")
-    lokasi_kejadian: LokasiKejadian | None = None
+    kd_status_kecelakaan: str
+    nmstatus_kecelakaan: str = msgspec.field(name="nmstatusKecelakaan")
+    lokasi_kejadian: LokasiKejadian
+    # An inpatient SEP is issued without dpjpLayan, so BPJS may have no DPJP to name.
     dpjp: SepDpjp | None = None
-    peserta: PesertaSingkat | None = None
-    kls_rawat: SepKlsRawat | None = None
+    peserta: PesertaSingkat
+    kls_rawat: SepKlsRawat
+    # Only an SEP issued on a surat kontrol has one.
     kontrol: SepKontrol | None = None
-    cob: str | None = None
-    katarak: str | None = None
-    tujuan_kunj: KodeNama | None = None
-    flag_procedure: KodeNama | None = None
-    kd_penunjang: KodeNama | None = None
-    assestmen_pel: KodeNama | None = None
+    cob: str
+    katarak: str
+    tujuan_kunj: SepKodeNama
+    flag_procedure: SepKodeNama
+    kd_penunjang: SepKodeNama
+    assestmen_pel: SepKodeNama
+    # Not in ssecd/jkn's type of this answer; seen as an object or a string elsewhere.
     informasi: SepInformasi | str | None = None
-    e_sep: str | None = msgspec.field(default=None, name="eSEP")
+    e_sep: str = msgspec.field(name="eSEP")
 
 
 class SuplesiJaminan(Response, frozen=True, kw_only=True):
     """One potential Jasa Raharja supplement."""
 
-    no_register: str | None = None
-    no_sep: str | None = None
-    no_sep_awal: str | None = None
-    no_surat_jaminan: str | None = None
-    tgl_kejadian: datetime.date | None = None
-    tgl_sep: datetime.date | None = None
+    no_register: str
+    no_sep: str
+    no_sep_awal: str
+    no_surat_jaminan: str
+    tgl_kejadian: datetime.date
+    tgl_sep: datetime.date
 
 
 class SuplesiJasaRaharjaList(Response, frozen=True, kw_only=True):
     """``GET sep/JasaRaharja/Suplesi/{noKartu}/tglPelayanan/{tgl}`` answer."""
 
-    jaminan: list[SuplesiJaminan] = msgspec.field(default_factory=list)
+    jaminan: list[SuplesiJaminan]
 
 
 class KllInduk(Response, frozen=True, kw_only=True):
     """One index traffic-accident SEP."""
 
-    no_sep: str | None = msgspec.field(default=None, name="noSEP")
-    tgl_kejadian: datetime.date | None = None
-    ppk_pel_sep: str | None = msgspec.field(default=None, name="ppkPelSEP")
-    kd_prop: str | None = None
-    kd_kab: str | None = None
-    kd_kec: str | None = None
-    ket_kejadian: str | None = None
+    no_sep: str = msgspec.field(name="noSEP")
+    tgl_kejadian: datetime.date
+    ppk_pel_sep: str = msgspec.field(name="ppkPelSEP")
+    kd_prop: str
+    kd_kab: str
+    kd_kec: str
+    ket_kejadian: str
+    # Only when a supplement SEP was issued on this accident.
     no_sep_suplesi: str | None = msgspec.field(default=None, name="noSEPSuplesi")
 
 
 class KllIndukList(Response, frozen=True, kw_only=True):
     """``GET sep/KllInduk/List/{noKartu}`` answer."""
 
-    items: list[KllInduk] = msgspec.field(default_factory=list, name="list")
+    items: list[KllInduk] = msgspec.field(name="list")
 
 
 class PersetujuanSep(Response, frozen=True, kw_only=True):
     """One SEP approval request (BPJS writes ``tglsep``/``jnspelayanan`` in lower case)."""
 
-    no_kartu: str | None = None
-    nama: str | None = None
-    tgl_sep: datetime.date | None = msgspec.field(default=None, name="tglsep")
-    jns_pelayanan: str | None = msgspec.field(default=None, name="jnspelayanan")
-    persetujuan: str | None = None
-    status: str | None = None
+    no_kartu: str
+    nama: str
+    tgl_sep: datetime.date = msgspec.field(name="tglsep")
+    jns_pelayanan: str = msgspec.field(name="jnspelayanan")
+    persetujuan: str
+    status: str
 
 
 class PersetujuanSepList(Response, frozen=True, kw_only=True):
     """``GET Sep/persetujuanSEP/list/bulan/{MM}/tahun/{YYYY}`` answer."""
 
-    items: list[PersetujuanSep] = msgspec.field(default_factory=list, name="list")
+    items: list[PersetujuanSep] = msgspec.field(name="list")
 
 
 class UpdateTglPulangItem(Response, frozen=True, kw_only=True):
     """One discharge-date update; ``tglPulang``/``tglMeninggal`` kept as sent."""
 
-    no_sep: str | None = None
-    no_sep_updating: str | None = None
-    jns_pelayanan: str | None = None
-    ppk_tujuan: str | None = None
-    no_kartu: str | None = None
-    nama: str | None = None
-    tgl_sep: datetime.date | None = None
-    tgl_pulang: str | None = None
-    status: str | None = None
+    no_sep: str
+    no_sep_updating: str
+    jns_pelayanan: str
+    ppk_tujuan: str
+    no_kartu: str
+    nama: str
+    tgl_sep: datetime.date
+    tgl_pulang: str
+    status: str
+    # Death fields are filled only when statusPulang is 4.
     tgl_meninggal: str | None = None
     no_surat: str | None = None
-    keterangan: str | None = None
-    user: str | None = None
+    keterangan: str
+    user: str
 
 
 class UpdateTglPulangList(Response, frozen=True, kw_only=True):
     """``GET Sep/updtglplg/list/bulan/{bulan}/tahun/{tahun}/{filter}`` answer."""
 
-    items: list[UpdateTglPulangItem] = msgspec.field(default_factory=list, name="list")
+    items: list[UpdateTglPulangItem] = msgspec.field(name="list")
 
 
 class PesertaSep(Response, frozen=True, kw_only=True):
     """``pesertasep`` of the INACBG lookup."""
 
-    kelamin: str | None = None
-    kls_rawat: str | None = None
-    nama: str | None = None
-    no_kartu_bpjs: str | None = None
-    no_mr: str | None = None
-    no_rujukan: str | None = None
-    tgl_lahir: datetime.date | None = None
-    tgl_pelayanan: datetime.date | None = None
-    tkt_pelayanan: str | None = None
+    kelamin: str
+    kls_rawat: str
+    nama: str
+    no_kartu_bpjs: str
+    no_mr: str
+    no_rujukan: str
+    tgl_lahir: datetime.date
+    tgl_pelayanan: datetime.date
+    tkt_pelayanan: str
 
 
 class SepInacbg(Response, frozen=True, kw_only=True):
     """``GET sep/cbg/{noSep}`` answer (sent unencrypted), ``{"pesertasep": {...}}``."""
 
-    peserta_sep: PesertaSep | None = msgspec.field(default=None, name="pesertasep")
+    peserta_sep: PesertaSep = msgspec.field(name="pesertasep")
 
 
 class SepInternal(Response, frozen=True, kw_only=True):
     """One internal referral SEP; BPJS writes these keys all in lower case."""
 
-    tujuan_rujuk: str | None = msgspec.field(default=None, name="tujuanrujuk")
-    nm_tujuan_rujuk: str | None = msgspec.field(default=None, name="nmtujuanrujuk")
-    nm_poli_asal: str | None = msgspec.field(default=None, name="nmpoliasal")
-    tgl_rujuk_internal: datetime.date | None = msgspec.field(default=None, name="tglrujukinternal")
-    no_sep: str | None = msgspec.field(default=None, name="nosep")
-    no_sep_ref: str | None = msgspec.field(default=None, name="nosepref")
-    ppk_pel_sep: str | None = msgspec.field(default=None, name="ppkpelsep")
-    noka_pst: str | None = msgspec.field(default=None, name="nokapst")
-    tgl_sep: datetime.date | None = msgspec.field(default=None, name="tglsep")
-    no_surat: str | None = msgspec.field(default=None, name="nosurat")
-    flag_internal: str | None = msgspec.field(default=None, name="flaginternal")
-    kd_poli_asal: str | None = msgspec.field(default=None, name="kdpoliasal")
-    kd_poli_tuj: str | None = msgspec.field(default=None, name="kdpolituj")
-    kd_penunjang: str | None = msgspec.field(default=None, name="kdpenunjang")
+    tujuan_rujuk: str = msgspec.field(name="tujuanrujuk")
+    nm_tujuan_rujuk: str = msgspec.field(name="nmtujuanrujuk")
+    nm_poli_asal: str = msgspec.field(name="nmpoliasal")
+    tgl_rujuk_internal: datetime.date = msgspec.field(name="tglrujukinternal")
+    no_sep: str = msgspec.field(name="nosep")
+    no_sep_ref: str = msgspec.field(name="nosepref")
+    ppk_pel_sep: str = msgspec.field(name="ppkpelsep")
+    noka_pst: str = msgspec.field(name="nokapst")
+    tgl_sep: datetime.date = msgspec.field(name="tglsep")
+    no_surat: str = msgspec.field(name="nosurat")
+    flag_internal: str = msgspec.field(name="flaginternal")
+    kd_poli_asal: str = msgspec.field(name="kdpoliasal")
+    kd_poli_tuj: str = msgspec.field(name="kdpolituj")
+    kd_penunjang: str = msgspec.field(name="kdpenunjang")
     nm_penunjang: str | None = msgspec.field(default=None, name="nmpenunjang")
-    diag_ppk: str | None = msgspec.field(default=None, name="diagppk")
-    kd_dokter: str | None = msgspec.field(default=None, name="kddokter")
-    nm_dokter: str | None = msgspec.field(default=None, name="nmdokter")
+    diag_ppk: str = msgspec.field(name="diagppk")
+    kd_dokter: str = msgspec.field(name="kddokter")
+    nm_dokter: str = msgspec.field(name="nmdokter")
     flag_prosedur: str | None = msgspec.field(default=None, name="flagprosedur")
-    opsi_konsul: str | None = msgspec.field(default=None, name="opsikonsul")
-    flag_sep: str | None = msgspec.field(default=None, name="flagsep")
-    f_user: str | None = msgspec.field(default=None, name="fuser")
-    f_date: str | None = msgspec.field(default=None, name="fdate")
-    nm_diag: str | None = msgspec.field(default=None, name="nmdiag")
+    opsi_konsul: str = msgspec.field(name="opsikonsul")
+    flag_sep: str = msgspec.field(name="flagsep")
+    f_user: str = msgspec.field(name="fuser")
+    f_date: str = msgspec.field(name="fdate")
+    nm_diag: str = msgspec.field(name="nmdiag")
 
 
 class SepInternalList(Response, frozen=True, kw_only=True):
     """``GET SEP/Internal/{noSep}`` answer, ``{"count": ..., "list": [...]}``."""
 
-    count: str | int | None = None
-    items: list[SepInternal] = msgspec.field(default_factory=list, name="list")
+    count: str | int
+    items: list[SepInternal] = msgspec.field(name="list")
 
 
 class FingerPrintStatus(Response, frozen=True, kw_only=True):
@@ -579,24 +597,24 @@ class FingerPrintStatus(Response, frozen=True, kw_only=True):
     ``kode`` is ``"1"`` when the fingerprint is validated, ``"0"`` when not.
     """
 
-    kode: str | None = None
-    status: str | None = None
+    kode: str
+    status: str
 
 
 class FingerPrint(Response, frozen=True, kw_only=True):
     """One fingerprinted participant."""
 
-    no_kartu: str | None = None
-    no_sep: str | None = msgspec.field(default=None, name="noSEP")
+    no_kartu: str
+    no_sep: str = msgspec.field(name="noSEP")
 
 
 class FingerPrintList(Response, frozen=True, kw_only=True):
     """``GET SEP/FingerPrint/List/Peserta/TglPelayanan/{tgl}`` answer."""
 
-    items: list[FingerPrint] = msgspec.field(default_factory=list, name="list")
+    items: list[FingerPrint] = msgspec.field(name="list")
 
 
 class RandomQuestionFaskesList(Response, frozen=True, kw_only=True):
     """``GET SEP/FingerPrint/randomquestion/faskesterdaftar/nokapst/{noKartu}/tglsep/{tgl}``."""
 
-    faskes: list[KodeNama] = msgspec.field(default_factory=list)
+    faskes: list[KodeNama]
