@@ -81,6 +81,57 @@ ANSWERS: list[tuple[str, type[Response]]] = [
 ]
 IDS = [name for name, _ in ANSWERS]
 
+# Every optional answer field by model ("*": all of them); the rest are required. The reason
+# for each is the comment on the field in vclaim_async/models.
+OPTIONAL: dict[str, set[str]] = {
+    "COB": {"nm_asuransi", "no_asuransi", "tgl_tat", "tgl_tmt"},
+    "FormPrbDetail": {"kd_status_prb"},
+    "FormPrbDetailData": {"*"},  # every PRB measurement may be null
+    "HistoriPelayanan": {"tgl_plg_sep"},
+    "Informasi": {"dinsos", "e_sep", "no_sktm", "prolanis_prb"},
+    "InsertedSep": {
+        "assestmen_pel",
+        "flag_procedure",
+        "informasi",
+        "kd_penunjang",
+        "kd_poli",
+        "penjamin",
+        "tujuan_kunj",
+    },
+    "KllInduk": {"no_sep_suplesi"},
+    "Kunjungan": {"poli", "tgl_plg_sep"},
+    "LokasiKejadian": {"kd_kab", "kd_kec", "kd_prop", "ket_kejadian", "lokasi", "tgl_kejadian"},
+    "Lpk": {"rencana_tl"},
+    "LpkDirujukKe": {"kode_ppk"},
+    "LpkKontrolKembali": {"poli", "tgl_kontrol"},
+    "LpkPerawatanDetail": {
+        "cara_keluar",
+        "kelas_rawat",
+        "kondisi_pulang",
+        "ruang_rawat",
+        "spesialistik",
+    },
+    "LpkRencanaTL": {"dirujuk_ke", "kontrol_kembali"},
+    "MR": {"no_mr", "no_telepon"},
+    "Peserta": {"nik"},
+    "PesertaSingkat": {"asuransi", "hak_kelas"},
+    "PrbPeserta": {"asal_faskes", "kelamin", "tgl_lahir"},
+    "RencanaKontrolItem": {"no_sep_asal_kontrol", "terbit_sep", "tgl_sep"},
+    "RujukanCreated": {"poli_tujuan"},
+    "RujukanKeluar": {"nama_poli_rujukan", "poli_rujukan"},
+    "RujukanKhusus": {"id_rujukan"},
+    "SepDetail": {"dpjp", "informasi", "kontrol", "penjamin"},
+    "SepDpjp": {"kd_dpjp", "nm_dpjp"},
+    "SepInformasi": {"dinsos", "e_sep", "no_sktm", "prolanis_prb"},
+    "SepInternal": {"flag_prosedur", "nm_penunjang"},
+    "SepKlsRawat": {"kls_rawat_naik", "pembiayaan", "penanggung_jawab"},
+    "SepKodeNama": {"kode", "nama"},
+    "SepKontrol": {"kd_dokter", "nm_dokter", "no_surat"},
+    "SpriResult": {"nama_diagnosa"},
+    "SuratKontrolDetail": {"form_prb", "kode_dokter_pembuat", "nama_dokter_pembuat", "sep"},
+    "UpdateTglPulangItem": {"no_surat", "tgl_meninggal"},
+}
+
 
 def _decode(data: Any, model: type[Response]) -> Any:
     """Through the client's own decode step, so its error wrapping is what is tested."""
@@ -154,6 +205,19 @@ def _cases(required: bool) -> list[Any]:
 def test_full_sample_decodes_and_keeps_bpjs_names(name: str, model: type[Response]) -> None:
     data = load_fixture(f"responses/{name}")
     assert has_wire_items(msgspec.to_builtins(_decode(data, model)), data)
+
+
+def test_optional_fields_are_exactly_the_reviewed_ones() -> None:
+    found, expected = {}, {}
+    for cls in structs(Response):
+        info = msgspec.inspect.type_info(cls)
+        assert isinstance(info, msgspec.inspect.StructType)
+        if optional := {f.name for f in info.fields if not f.required}:
+            found[cls.__name__] = optional
+        if cls.__name__ in OPTIONAL:
+            names = OPTIONAL[cls.__name__]
+            expected[cls.__name__] = set(cls.__struct_fields__) if names == {"*"} else names
+    assert found == expected
 
 
 def test_every_answer_model_has_a_full_sample() -> None:

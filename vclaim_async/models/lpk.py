@@ -233,12 +233,14 @@ class LpkPoliDetail(Response, frozen=True, kw_only=True):
 class LpkDirujukKe(Response, frozen=True, kw_only=True):
     """``rencanaTL.dirujukKe`` as BPJS returns it."""
 
+    # Empty unless tindakLanjut is 3 (dirujuk): the request sends ``""`` then.
     kode_ppk: str | None = msgspec.field(default=None, name="kodePPK")
 
 
 class LpkKontrolKembali(Response, frozen=True, kw_only=True):
     """``rencanaTL.kontrolKembali`` as BPJS returns it."""
 
+    # Empty unless tindakLanjut is 4 (kontrol kembali): the request sends ``""`` then.
     tgl_kontrol: datetime.date | None = None
     poli: str | None = None
 
@@ -263,6 +265,7 @@ class Lpk(Response, frozen=True, kw_only=True):
     perawatan: LpkPerawatanDetail
     diagnosa: LpkDiagnosaList
     procedure: LpkProcedureList
+    # ``| null`` in ssecd/jkn's type: no follow-up plan recorded.
     rencana_tl: LpkRencanaTL | None = msgspec.field(default=None, name="rencanaTL")
     dpjp: LpkDpjp = msgspec.field(name="DPJP")
     peserta: LpkPeserta

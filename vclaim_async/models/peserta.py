@@ -34,6 +34,7 @@ class KodeKeterangan(Response, frozen=True, kw_only=True):
 class COB(Response, frozen=True, kw_only=True):
     """Coordination of benefits: another insurer, when there is one."""
 
+    # All ``string | null`` in ssecd/jkn's types; null when there is no other insurer.
     nm_asuransi: str | None = None
     no_asuransi: str | None = None
     # COB dates are often empty strings on real answers, so they stay as sent.
@@ -44,6 +45,7 @@ class COB(Response, frozen=True, kw_only=True):
 class Informasi(Response, frozen=True, kw_only=True):
     """Flags BPJS attaches to a participant (social services, SKTM, PRB/prolanis, e-SEP)."""
 
+    # All ``string | null`` in ssecd/jkn's types; samples show null.
     dinsos: str | None = None
     no_sktm: str | None = msgspec.field(default=None, name="noSKTM")
     prolanis_prb: str | None = msgspec.field(default=None, name="prolanisPRB")
@@ -53,6 +55,7 @@ class Informasi(Response, frozen=True, kw_only=True):
 class MR(Response, frozen=True, kw_only=True):
     """The medical-record number and phone BPJS holds for this hospital."""
 
+    # Both ``string | null`` in ssecd/jkn's Peserta type: a new patient has none yet.
     no_mr: str | None = msgspec.field(default=None, name="noMR")
     no_telepon: str | None = None
 

@@ -280,6 +280,7 @@ class FormPrbDetailData(Response, frozen=True, kw_only=True):
 class FormPrbDetail(Response, frozen=True, kw_only=True):
     """``formPRB`` as BPJS returns it."""
 
+    # ``string | null`` in ssecd/jkn's type: null when the patient has no PRB disease.
     kd_status_prb: str | None = msgspec.field(default=None, name="kdStatusPRB")
     data: FormPrbDetailData
 
@@ -320,6 +321,7 @@ class SpriResult(Response, frozen=True, kw_only=True):
     nama: str
     kelamin: str
     tgl_lahir: datetime.date
+    # ``string | null`` in ssecd/jkn's SPRI type.
     nama_diagnosa: str | None = None
 
 

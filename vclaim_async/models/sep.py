@@ -339,6 +339,7 @@ class PesertaSingkat(Response, frozen=True, kw_only=True):
 class SepInformasi(Response, frozen=True, kw_only=True):
     """``informasi`` of an SEP: social-assistance and programme flags."""
 
+    # ``string | null`` in ssecd/jkn's types; eSEP is missing from the 1.1 insert answer.
     dinsos: str | None = None
     e_sep: str | None = msgspec.field(default=None, name="eSEP")
     no_sktm: str | None = msgspec.field(default=None, name="noSKTM")
@@ -390,6 +391,7 @@ class LokasiKejadian(Response, frozen=True, kw_only=True):
 class SepDpjp(Response, frozen=True, kw_only=True):
     """``dpjp`` of an SEP: the attending specialist."""
 
+    # Null like the whole ``dpjp`` when an inpatient SEP names no DPJP (see SepDetail).
     kd_dpjp: str | None = msgspec.field(default=None, name="kdDPJP")
     nm_dpjp: str | None = msgspec.field(default=None, name="nmDPJP")
 
@@ -398,6 +400,7 @@ class SepKlsRawat(Response, frozen=True, kw_only=True):
     """``klsRawat`` of an SEP."""
 
     kls_rawat_hak: str
+    # Null unless the class was raised (naik kelas): samples and ssecd/jkn's types.
     kls_rawat_naik: str | None = None
     pembiayaan: str | None = None
     penanggung_jawab: str | None = None
@@ -406,6 +409,7 @@ class SepKlsRawat(Response, frozen=True, kw_only=True):
 class SepKontrol(Response, frozen=True, kw_only=True):
     """``kontrol`` of an SEP: the surat kontrol it was issued on."""
 
+    # Null unless the SEP was issued on a surat kontrol.
     kd_dokter: str | None = None
     nm_dokter: str | None = None
     no_surat: str | None = None
@@ -572,6 +576,7 @@ class SepInternal(Response, frozen=True, kw_only=True):
     kd_poli_asal: str = msgspec.field(name="kdpoliasal")
     kd_poli_tuj: str = msgspec.field(name="kdpolituj")
     kd_penunjang: str = msgspec.field(name="kdpenunjang")
+    # ``string | null`` in ssecd/jkn's type, as is flagprosedur.
     nm_penunjang: str | None = msgspec.field(default=None, name="nmpenunjang")
     diag_ppk: str = msgspec.field(name="diagppk")
     kd_dokter: str = msgspec.field(name="kddokter")
