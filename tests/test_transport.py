@@ -70,7 +70,7 @@ async def test_read_retry_table(kind: str, failures: int) -> None:
             m.get(URL_, **FAILURES[kind])
         m.get(URL_, status=200, body=OK_BODY)
         async with VClaimClient(mock_config(), clock=ticking_clock()) as client:
-            value, answer = await client._call_detailed(
+            value, answer = await client.peserta._send(
                 "peserta.by_card", {"no_kartu": CARD, "tgl_sep": "2024-01-02"},
                 model=dict,
             )  # fmt: skip

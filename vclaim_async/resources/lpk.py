@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .. import _validate
+from .._validate import DateLike
 from ..models.enums import JnsPelayanan, LevelDiagnosa, TindakLanjut
 from ..models.lpk import (
     DirujukKe,
@@ -22,8 +24,6 @@ from ..models.lpk import (
     RencanaTL,
     TLpk,
 )
-from . import _args
-from ._args import DateLike
 from ._base import Resource
 
 __all__ = ["LpkResource"]
@@ -68,7 +68,7 @@ class LpkResource(Resource):
             procedure=procedure,
         )
         request = LpkInsertRequest(request=TLpk(t_lpk=body))
-        return await self._client._call("lpk.insert", {}, model=str, body=request)
+        return await self._request("lpk.insert", {}, model=str, body=request)
 
     async def update(
         self,
@@ -100,24 +100,24 @@ class LpkResource(Resource):
             procedure=procedure,
         )
         request = LpkUpdateRequest(request=TLpk(t_lpk=body))
-        return await self._client._call("lpk.update", {}, model=str, body=request)
+        return await self._request("lpk.update", {}, model=str, body=request)
 
     async def delete(self, no_sep: str) -> str:
         """Delete the claim sheet of SEP ``no_sep`` (``DELETE LPK/delete``, body included)."""
         request = LpkDeleteRequest(
-            request=TLpk(t_lpk=LpkDelete(no_sep=_args.text(no_sep, "no_sep")))
+            request=TLpk(t_lpk=LpkDelete(no_sep=_validate.text(no_sep, "no_sep")))
         )
-        return await self._client._call("lpk.delete", {}, model=str, body=request)
+        return await self._request("lpk.delete", {}, model=str, body=request)
 
     async def list_by_date(
         self, tgl_masuk: DateLike, jns_pelayanan: JnsPelayanan | str
     ) -> list[Lpk]:
         """Claim sheets of patients admitted on ``tgl_masuk``."""
         params = {
-            "tgl_masuk": _args.body_date(tgl_masuk, "tgl_masuk"),
-            "jns_pelayanan": _args.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
+            "tgl_masuk": _validate.body_date(tgl_masuk, "tgl_masuk"),
+            "jns_pelayanan": _validate.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
         }
-        result = await self._client._call("lpk.list_by_date", params, model=LpkListResult)
+        result = await self._request("lpk.list_by_date", params, model=LpkListResult)
         return [] if result.lpk is None else result.lpk.items
 
 
@@ -135,21 +135,21 @@ def _lpk_data(
     perawatan: LpkPerawatan | None,
     procedure: Sequence[str],
 ) -> LpkData:
-    masuk, keluar = _args.date_range(tgl_masuk, tgl_keluar, "tgl_masuk/tgl_keluar")
+    masuk, keluar = _validate.date_range(tgl_masuk, tgl_keluar, "tgl_masuk/tgl_keluar")
     if isinstance(procedure, str):
         raise TypeError("procedure must be a sequence of codes, not one str")
     return LpkData(
-        no_sep=_args.text(no_sep, "no_sep"),
+        no_sep=_validate.text(no_sep, "no_sep"),
         tgl_masuk=masuk.isoformat(),
         tgl_keluar=keluar.isoformat(),
-        jaminan=_args.text(jaminan, "jaminan"),
-        poli=LpkPoli(poli=_args.text(poli, "poli")),
+        jaminan=_validate.text(jaminan, "jaminan"),
+        poli=LpkPoli(poli=_validate.text(poli, "poli")),
         perawatan=perawatan if perawatan is not None else LpkPerawatan(),
         diagnosa=_diagnosa(diagnosa),
-        procedure=[LpkProcedure(kode=_args.text(c, "procedure code")) for c in procedure],
+        procedure=[LpkProcedure(kode=_validate.text(c, "procedure code")) for c in procedure],
         rencana_tl=_rencana_tl(rencana_tl),
-        dpjp=_args.text(dpjp, "dpjp"),
-        user=_args.text(user, "user"),
+        dpjp=_validate.text(dpjp, "dpjp"),
+        user=_validate.text(user, "user"),
     )
 
 
@@ -158,8 +158,8 @@ def _diagnosa(items: Sequence[LpkDiagnosa]) -> list[LpkDiagnosa]:
     for item in items:
         if not isinstance(item, LpkDiagnosa):
             raise TypeError(f"diagnosa items must be LpkDiagnosa, got {type(item).__name__}")
-        level = _args.code(LevelDiagnosa, item.level, "diagnosa.level")
-        checked.append(LpkDiagnosa(kode=_args.text(item.kode, "diagnosa.kode"), level=level))
+        level = _validate.code(LevelDiagnosa, item.level, "diagnosa.level")
+        checked.append(LpkDiagnosa(kode=_validate.text(item.kode, "diagnosa.kode"), level=level))
     if not any(d.level == LevelDiagnosa.PRIMER.value for d in checked):
         raise ValueError("diagnosa needs one primary (level 1) diagnosis")
     return checked
@@ -168,7 +168,7 @@ def _diagnosa(items: Sequence[LpkDiagnosa]) -> list[LpkDiagnosa]:
 def _rencana_tl(value: RencanaTL) -> RencanaTL:
     if not isinstance(value, RencanaTL):
         raise TypeError(f"rencana_tl must be a RencanaTL, got {type(value).__name__}")
-    tindak = _args.code(TindakLanjut, value.tindak_lanjut, "rencana_tl.tindak_lanjut")
+    tindak = _validate.code(TindakLanjut, value.tindak_lanjut, "rencana_tl.tindak_lanjut")
     dirujuk, kontrol = value.dirujuk_ke, value.kontrol_kembali
     if tindak == TindakLanjut.DIRUJUK_KE.value and not dirujuk.kode_ppk:
         raise ValueError("rencana_tl tindak_lanjut 3 needs dirujuk_ke.kode_ppk")
@@ -178,7 +178,7 @@ def _rencana_tl(value: RencanaTL) -> RencanaTL:
         tindak_lanjut=tindak,
         dirujuk_ke=DirujukKe(kode_ppk=dirujuk.kode_ppk),
         kontrol_kembali=KontrolKembali(
-            tgl_kontrol=_args.optional_body_date(kontrol.tgl_kontrol, "kontrol_kembali.tgl"),
+            tgl_kontrol=_validate.optional_body_date(kontrol.tgl_kontrol, "kontrol_kembali.tgl"),
             poli=kontrol.poli,
         ),
     )

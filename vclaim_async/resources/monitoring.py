@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import _validate
+from .._validate import DateLike
 from ..models.enums import JnsPelayanan, StatusKlaim
 from ..models.monitoring import (
     HistoriPelayanan,
@@ -14,8 +15,6 @@ from ..models.monitoring import (
     Kunjungan,
     KunjunganList,
 )
-from . import _args
-from ._args import DateLike
 from ._base import Resource
 
 __all__ = ["MonitoringResource"]
@@ -32,9 +31,9 @@ class MonitoringResource(Resource):
         """The SEPs (visits) of one day and service type."""
         params = {
             "tgl_sep": _validate.date_segment(tgl_sep, "tgl_sep"),
-            "jns_pelayanan": _args.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
+            "jns_pelayanan": _validate.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
         }
-        result = await self._client._call("monitoring.kunjungan", params, model=KunjunganList)
+        result = await self._request("monitoring.kunjungan", params, model=KunjunganList)
         return result.sep
 
     async def klaim(
@@ -46,10 +45,10 @@ class MonitoringResource(Resource):
         """Claims by discharge date, service type and status (verifying, pending, claimed)."""
         params = {
             "tgl_pulang": _validate.date_segment(tgl_pulang, "tgl_pulang"),
-            "jns_pelayanan": _args.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
-            "status": _args.code(StatusKlaim, status, "status"),
+            "jns_pelayanan": _validate.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
+            "status": _validate.code(StatusKlaim, status, "status"),
         }
-        result = await self._client._call("monitoring.klaim", params, model=KlaimList)
+        result = await self._request("monitoring.klaim", params, model=KlaimList)
         return result.klaim
 
     async def histori_pelayanan(
@@ -59,13 +58,13 @@ class MonitoringResource(Resource):
 
         Public clients query at most 90 days at a time; BPJS's own limit is undocumented.
         """
-        first, last = _args.date_range(tgl_mulai, tgl_akhir, "histori_pelayanan")
+        first, last = _validate.date_range(tgl_mulai, tgl_akhir, "histori_pelayanan")
         params = {
             "no_kartu": _validate.card_number(no_kartu),
             "tgl_mulai": first.isoformat(),
             "tgl_akhir": last.isoformat(),
         }
-        result = await self._client._call(
+        result = await self._request(
             "monitoring.histori_pelayanan", params, model=HistoriPelayananList
         )
         return result.histori
@@ -78,11 +77,11 @@ class MonitoringResource(Resource):
         BPJS added the ``JnsPelayanan`` segment to this path; a gateway still on the old path
         can be reached with ``path_overrides={"monitoring.jasa_raharja": ...}``.
         """
-        first, last = _args.date_range(tgl_mulai, tgl_akhir, "jasa_raharja")
+        first, last = _validate.date_range(tgl_mulai, tgl_akhir, "jasa_raharja")
         params = {
-            "jns_pelayanan": _args.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
+            "jns_pelayanan": _validate.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
             "tgl_mulai": first.isoformat(),
             "tgl_akhir": last.isoformat(),
         }
-        result = await self._client._call("monitoring.jasa_raharja", params, model=JasaRaharjaList)
+        result = await self._request("monitoring.jasa_raharja", params, model=JasaRaharjaList)
         return result.jaminan

@@ -8,6 +8,7 @@ path characters in them are refused before anything is sent.
 from __future__ import annotations
 
 from .. import _validate
+from .._validate import DateLike
 from ..models.enums import JenisFaskes, JnsPelayanan
 from ..models.referensi import (
     DiagnosaList,
@@ -17,8 +18,6 @@ from ..models.referensi import (
     ProcedureList,
     ReferensiList,
 )
-from . import _args
-from ._args import DateLike
 from ._base import Resource
 
 __all__ = ["ReferensiResource"]
@@ -32,22 +31,22 @@ class ReferensiResource(Resource):
     async def diagnosa(self, keyword: str) -> list[KodeNama]:
         """ICD-10 diagnoses whose code or name matches ``keyword``."""
         params = {"keyword": _keyword(keyword)}
-        result = await self._client._call("referensi.diagnosa", params, model=DiagnosaList)
+        result = await self._request("referensi.diagnosa", params, model=DiagnosaList)
         return result.diagnosa
 
     async def poli(self, keyword: str) -> list[KodeNama]:
         """Clinics (poli) whose code or name matches ``keyword``."""
         params = {"keyword": _keyword(keyword)}
-        result = await self._client._call("referensi.poli", params, model=PoliList)
+        result = await self._request("referensi.poli", params, model=PoliList)
         return result.poli
 
     async def faskes(self, keyword: str, jenis_faskes: JenisFaskes | str) -> list[KodeNama]:
         """Health facilities of a level (1 = FKTP, 2 = hospital) matching ``keyword``."""
         params = {
             "keyword": _keyword(keyword),
-            "jenis_faskes": _args.code(JenisFaskes, jenis_faskes, "jenis_faskes"),
+            "jenis_faskes": _validate.code(JenisFaskes, jenis_faskes, "jenis_faskes"),
         }
-        result = await self._client._call("referensi.faskes", params, model=FaskesList)
+        result = await self._request("referensi.faskes", params, model=FaskesList)
         return result.faskes
 
     async def dokter_dpjp(
@@ -55,9 +54,9 @@ class ReferensiResource(Resource):
     ) -> list[KodeNama]:
         """Attending doctors (DPJP) of a specialty on a date, for ``dpjpLayan``."""
         params = {
-            "jns_pelayanan": _args.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
+            "jns_pelayanan": _validate.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
             "tgl_pelayanan": _validate.date_segment(tgl_pelayanan, "tgl_pelayanan"),
-            "kode_spesialis": _args.identifier(kode_spesialis, "kode_spesialis"),
+            "kode_spesialis": _validate.path_segment(kode_spesialis, "kode_spesialis"),
         }
         return await self._list("referensi.dokter_dpjp", params)
 
@@ -67,12 +66,12 @@ class ReferensiResource(Resource):
 
     async def kabupaten(self, kd_propinsi: str) -> list[KodeNama]:
         """Regencies and cities of a province."""
-        params = {"kd_propinsi": _args.identifier(kd_propinsi, "kd_propinsi")}
+        params = {"kd_propinsi": _validate.path_segment(kd_propinsi, "kd_propinsi")}
         return await self._list("referensi.kabupaten", params)
 
     async def kecamatan(self, kd_kabupaten: str) -> list[KodeNama]:
         """Districts of a regency or city."""
-        params = {"kd_kabupaten": _args.identifier(kd_kabupaten, "kd_kabupaten")}
+        params = {"kd_kabupaten": _validate.path_segment(kd_kabupaten, "kd_kabupaten")}
         return await self._list("referensi.kecamatan", params)
 
     async def diagnosa_prb(self) -> list[KodeNama]:
@@ -86,7 +85,7 @@ class ReferensiResource(Resource):
     async def procedure(self, keyword: str) -> list[KodeNama]:
         """ICD-9-CM procedures whose code or name matches ``keyword`` (for LPK)."""
         params = {"keyword": _keyword(keyword)}
-        result = await self._client._call("referensi.procedure", params, model=ProcedureList)
+        result = await self._request("referensi.procedure", params, model=ProcedureList)
         return result.procedure
 
     async def kelas_rawat(self) -> list[KodeNama]:
@@ -114,9 +113,9 @@ class ReferensiResource(Resource):
         return await self._list("referensi.pasca_pulang", {})
 
     async def _list(self, name: str, params: dict[str, str]) -> list[KodeNama]:
-        result = await self._client._call(name, params, model=ReferensiList)
+        result = await self._request(name, params, model=ReferensiList)
         return result.items
 
 
 def _keyword(value: str) -> str:
-    return _validate.path_segment(value, "keyword")
+    return _validate.path_segment(value, "keyword", spaces=True)

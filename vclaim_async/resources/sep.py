@@ -14,6 +14,7 @@ import asyncio
 import logging
 
 from .. import _validate
+from .._validate import DateLike
 from ..errors import DecodeError, NotFoundError, OutcomeUnknownError, VClaimError
 from ..models.enums import (
     AsalRujukan,
@@ -81,8 +82,6 @@ from ..models.sep import (
     UpdateTglPulangList,
     UpdateTglPulangRequest,
 )
-from . import _args
-from ._args import DateLike
 from ._base import Resource
 
 __all__ = ["SepResource"]
@@ -152,33 +151,33 @@ class SepResource(Resource):
         ppk = ppk_pelayanan if ppk_pelayanan is not None else self._client.config.ppk_pelayanan
         if ppk is None or not ppk.strip():
             raise ValueError("ppk_pelayanan is required: pass it or set VClaimConfig.ppk_pelayanan")
-        tujuan = _args.code(TujuanKunj, tujuan_kunj, "tujuan_kunj")
-        flag = _args.optional_code(FlagProcedure, flag_procedure, "flag_procedure")
-        penunjang = _args.optional_code(KdPenunjang, kd_penunjang, "kd_penunjang")
+        tujuan = _validate.code(TujuanKunj, tujuan_kunj, "tujuan_kunj")
+        flag = _validate.optional_code(FlagProcedure, flag_procedure, "flag_procedure")
+        penunjang = _validate.optional_code(KdPenunjang, kd_penunjang, "kd_penunjang")
         if tujuan == TujuanKunj.NORMAL.value and (flag or penunjang):
             raise ValueError("flag_procedure and kd_penunjang must be empty when tujuan_kunj is 0")
         body = SepInsert(
             no_kartu=_validate.card_number(no_kartu),
-            tgl_sep=_args.body_date(tgl_sep, "tgl_sep"),
-            ppk_pelayanan=_args.text(ppk, "ppk_pelayanan"),
-            jns_pelayanan=_args.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
+            tgl_sep=_validate.body_date(tgl_sep, "tgl_sep"),
+            ppk_pelayanan=_validate.text(ppk, "ppk_pelayanan"),
+            jns_pelayanan=_validate.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
             kls_rawat=_kls_rawat(kls_rawat),
-            no_mr=_args.text(no_mr, "no_mr"),
+            no_mr=_validate.text(no_mr, "no_mr"),
             rujukan=_rujukan(rujukan),
-            catatan=_args.text(catatan, "catatan", required=False),
-            diag_awal=_args.text(diag_awal, "diag_awal"),
+            catatan=_validate.text(catatan, "catatan", required=False),
+            diag_awal=_validate.text(diag_awal, "diag_awal"),
             poli=_poli(poli),
-            cob=SepCob(cob=_args.flag(cob, "cob")),
-            katarak=SepKatarak(katarak=_args.flag(katarak, "katarak")),
+            cob=SepCob(cob=_validate.flag(cob, "cob")),
+            katarak=SepKatarak(katarak=_validate.flag(katarak, "katarak")),
             jaminan=_jaminan(jaminan if jaminan is not None else Jaminan()),
             tujuan_kunj=tujuan,
             flag_procedure=flag,
             kd_penunjang=penunjang,
-            assesment_pel=_args.optional_code(AssesmentPel, assesment_pel, "assesment_pel"),
+            assesment_pel=_validate.optional_code(AssesmentPel, assesment_pel, "assesment_pel"),
             skdp=skdp if skdp is not None else Skdp(),
-            dpjp_layan=_args.text(dpjp_layan, "dpjp_layan", required=False),
-            no_telp=_args.text(no_telp, "no_telp"),
-            user=_args.text(user, "user"),
+            dpjp_layan=_validate.text(dpjp_layan, "dpjp_layan", required=False),
+            no_telp=_validate.text(no_telp, "no_telp"),
+            user=_validate.text(user, "user"),
         )
         request = SepInsertRequest(request=TSep(t_sep=body))
         if not reconcile:
@@ -186,7 +185,7 @@ class SepResource(Resource):
         return await self._insert_reconciled(request, body)
 
     async def _insert_once(self, request: SepInsertRequest) -> InsertedSep:
-        result = await self._client._call("sep.insert", {}, model=SepInsertResult, body=request)
+        result = await self._request("sep.insert", {}, model=SepInsertResult, body=request)
         if result.sep is None:
             raise DecodeError("SEP insert answer has no sep object", endpoint="sep.insert")
         return result.sep
@@ -232,8 +231,8 @@ class SepResource(Resource):
 
     async def get(self, no_sep: str) -> SepDetail:
         """The SEP numbered ``no_sep`` (``GET SEP/{noSep}``)."""
-        params = {"no_sep": _args.identifier(no_sep, "no_sep")}
-        return await self._client._call("sep.get", params, model=SepDetail)
+        params = {"no_sep": _validate.path_segment(no_sep, "no_sep")}
+        return await self._request("sep.get", params, model=SepDetail)
 
     async def update(
         self,
@@ -253,21 +252,21 @@ class SepResource(Resource):
     ) -> str:
         """Update an SEP (``PUT SEP/2.0/update``); BPJS answers with the noSep."""
         body = SepUpdate(
-            no_sep=_args.text(no_sep, "no_sep"),
+            no_sep=_validate.text(no_sep, "no_sep"),
             kls_rawat=_kls_rawat(kls_rawat),
-            no_mr=_args.text(no_mr, "no_mr"),
-            catatan=_args.text(catatan, "catatan", required=False),
-            diag_awal=_args.text(diag_awal, "diag_awal"),
+            no_mr=_validate.text(no_mr, "no_mr"),
+            catatan=_validate.text(catatan, "catatan", required=False),
+            diag_awal=_validate.text(diag_awal, "diag_awal"),
             poli=_poli(poli),
-            cob=SepCob(cob=_args.flag(cob, "cob")),
-            katarak=SepKatarak(katarak=_args.flag(katarak, "katarak")),
+            cob=SepCob(cob=_validate.flag(cob, "cob")),
+            katarak=SepKatarak(katarak=_validate.flag(katarak, "katarak")),
             jaminan=_jaminan_update(jaminan if jaminan is not None else JaminanUpdate()),
-            dpjp_layan=_args.text(dpjp_layan, "dpjp_layan", required=False),
-            no_telp=_args.text(no_telp, "no_telp"),
-            user=_args.text(user, "user"),
+            dpjp_layan=_validate.text(dpjp_layan, "dpjp_layan", required=False),
+            no_telp=_validate.text(no_telp, "no_telp"),
+            user=_validate.text(user, "user"),
         )
         request = SepUpdateRequest(request=TSep(t_sep=body))
-        return await self._client._call("sep.update", {}, model=str, body=request)
+        return await self._request("sep.update", {}, model=str, body=request)
 
     async def delete(self, no_sep: str, user: str) -> str:
         """Delete an SEP (``DELETE SEP/2.0/delete``, body included); answers the noSep.
@@ -275,22 +274,22 @@ class SepResource(Resource):
         Deleting an SEP that does not exist (or no longer does) raises
         :class:`~vclaim_async.errors.NotFoundError`.
         """
-        body = SepDelete(no_sep=_args.text(no_sep, "no_sep"), user=_args.text(user, "user"))
+        body = SepDelete(no_sep=_validate.text(no_sep, "no_sep"), user=_validate.text(user, "user"))
         request = SepDeleteRequest(request=TSep(t_sep=body))
-        return await self._client._call("sep.delete", {}, model=str, body=request)
+        return await self._request("sep.delete", {}, model=str, body=request)
 
     async def inacbg(self, no_sep: str) -> PesertaSep:
         """The SEP as the INA-CBG grouper needs it (``GET sep/cbg/{noSep}``, unencrypted)."""
-        params = {"no_sep": _args.identifier(no_sep, "no_sep")}
-        result = await self._client._call("sep.inacbg", params, model=SepInacbg)
+        params = {"no_sep": _validate.path_segment(no_sep, "no_sep")}
+        result = await self._request("sep.inacbg", params, model=SepInacbg)
         if result.peserta_sep is None:
             raise DecodeError("INA-CBG answer has no pesertasep object", endpoint="sep.inacbg")
         return result.peserta_sep
 
     async def last_by_rujukan(self, no_rujukan: str) -> SepDetail:
         """The last SEP issued on referral ``no_rujukan``."""
-        params = {"no_rujukan": _args.identifier(no_rujukan, "no_rujukan")}
-        return await self._client._call("sep.last_by_rujukan", params, model=SepDetail)
+        params = {"no_rujukan": _validate.path_segment(no_rujukan, "no_rujukan")}
+        return await self._request("sep.last_by_rujukan", params, model=SepDetail)
 
     # -- accidents ---------------------------------------------------------------------------
 
@@ -302,7 +301,7 @@ class SepResource(Resource):
             "no_kartu": _validate.card_number(no_kartu),
             "tgl_pelayanan": _validate.date_segment(tgl_pelayanan, "tgl_pelayanan"),
         }
-        result = await self._client._call(
+        result = await self._request(
             "sep.suplesi_jasa_raharja", params, model=SuplesiJasaRaharjaList
         )
         return result.jaminan
@@ -310,7 +309,7 @@ class SepResource(Resource):
     async def kll_induk(self, no_kartu: str) -> list[KllInduk]:
         """The participant's index traffic-accident SEPs."""
         params = {"no_kartu": _validate.card_number(no_kartu)}
-        result = await self._client._call("sep.kll_induk", params, model=KllIndukList)
+        result = await self._request("sep.kll_induk", params, model=KllIndukList)
         return result.items
 
     # -- applications (pengajuan) ------------------------------------------------------------
@@ -331,7 +330,7 @@ class SepResource(Resource):
         """
         body = _pengajuan(no_kartu, tgl_sep, jns_pelayanan, jns_pengajuan, user, keterangan)
         request = PengajuanSepRequest(request=TSep(t_sep=body))
-        return await self._client._call("sep.pengajuan", {}, model=str, body=request)
+        return await self._request("sep.pengajuan", {}, model=str, body=request)
 
     async def approval(
         self,
@@ -349,12 +348,12 @@ class SepResource(Resource):
         """
         body = _pengajuan(no_kartu, tgl_sep, jns_pelayanan, jns_pengajuan, user, keterangan)
         request = ApprovalSepRequest(request=TSep(t_sep=body))
-        return await self._client._call("sep.approval", {}, model=str, body=request)
+        return await self._request("sep.approval", {}, model=str, body=request)
 
     async def list_persetujuan(self, bulan: int, tahun: int) -> list[PersetujuanSep]:
         """SEP applications of one month (``Sep/persetujuanSEP/list/bulan/{MM}/tahun/{YYYY}``)."""
-        mm, yyyy = _args.month(bulan, tahun, pad=True)
-        result = await self._client._call(
+        mm, yyyy = _validate.month(bulan, tahun, pad=True)
+        result = await self._request(
             "sep.list_persetujuan", {"bulan": mm, "tahun": yyyy}, model=PersetujuanSepList
         )
         return result.items
@@ -367,8 +366,8 @@ class SepResource(Resource):
         date. A month BPJS answers with "no data" (code 201) counts as empty; rows without a
         date cannot be placed and are left out. A reversed range raises :class:`ValueError`.
         """
-        first, last = _args.date_range(tgl_awal, tgl_akhir, "list_pengajuan")
-        months = list(_args.months_between(first, last))
+        first, last = _validate.date_range(tgl_awal, tgl_akhir, "list_pengajuan")
+        months = list(_validate.months_between(first, last))
         tasks = [asyncio.ensure_future(self._month_or_empty(y, m)) for y, m in months]
         try:
             per_month = await asyncio.gather(*tasks)
@@ -409,40 +408,44 @@ class SepResource(Resource):
         ``no_surat_meninggal`` and ``tgl_meninggal`` are required when the status is
         Meninggal (4); ``no_lp_manual`` is the police report number of an accident SEP.
         """
-        status = _args.code(StatusPulang, status_pulang, "status_pulang")
-        died = _args.optional_body_date(tgl_meninggal, "tgl_meninggal")
-        letter = _args.text(no_surat_meninggal, "no_surat_meninggal", required=False)
+        status = _validate.code(StatusPulang, status_pulang, "status_pulang")
+        died = _validate.optional_body_date(tgl_meninggal, "tgl_meninggal")
+        letter = _validate.text(no_surat_meninggal, "no_surat_meninggal", required=False)
         if status == StatusPulang.MENINGGAL.value and not (died and letter.strip()):
             raise ValueError("status_pulang 4 needs no_surat_meninggal and tgl_meninggal")
         body = UpdateTglPulang(
-            no_sep=_args.text(no_sep, "no_sep"),
+            no_sep=_validate.text(no_sep, "no_sep"),
             status_pulang=status,
             no_surat_meninggal=letter,
             tgl_meninggal=died,
-            tgl_pulang=_args.body_date(tgl_pulang, "tgl_pulang"),
-            no_lp_manual=_args.text(no_lp_manual, "no_lp_manual", required=False),
-            user=_args.text(user, "user"),
+            tgl_pulang=_validate.body_date(tgl_pulang, "tgl_pulang"),
+            no_lp_manual=_validate.text(no_lp_manual, "no_lp_manual", required=False),
+            user=_validate.text(user, "user"),
         )
         request = UpdateTglPulangRequest(request=TSep(t_sep=body))
-        await self._client._call_nullable("sep.update_tgl_pulang", {}, model=str, body=request)
+        await self._request("sep.update_tgl_pulang", {}, model=str, body=request, nullable=True)
 
     async def list_tgl_pulang(
         self, bulan: int, tahun: int, *, filter_text: str = ""
     ) -> list[UpdateTglPulangItem]:
         """Discharge-date updates of a month, optionally narrowed by a free-text filter."""
-        mm, yyyy = _args.month(bulan, tahun, pad=True)
+        mm, yyyy = _validate.month(bulan, tahun, pad=True)
         # An empty filter leaves the last segment empty, as BPJS's catalog and JKN send it.
-        text = "" if filter_text == "" else _validate.path_segment(filter_text, "filter_text")
+        text = (
+            ""
+            if filter_text == ""
+            else _validate.path_segment(filter_text, "filter_text", spaces=True)
+        )
         params = {"bulan": mm, "tahun": yyyy, "filter": text}
-        result = await self._client._call("sep.list_tgl_pulang", params, model=UpdateTglPulangList)
+        result = await self._request("sep.list_tgl_pulang", params, model=UpdateTglPulangList)
         return result.items
 
     # -- internal referrals ------------------------------------------------------------------
 
     async def list_internal(self, no_sep: str) -> list[SepInternal]:
         """Internal referrals (SEP internal) made under SEP ``no_sep``."""
-        params = {"no_sep": _args.identifier(no_sep, "no_sep")}
-        result = await self._client._call("sep.list_internal", params, model=SepInternalList)
+        params = {"no_sep": _validate.path_segment(no_sep, "no_sep")}
+        result = await self._request("sep.list_internal", params, model=SepInternalList)
         return result.items
 
     async def delete_internal(
@@ -456,14 +459,14 @@ class SepResource(Resource):
     ) -> str:
         """Delete an internal referral (``DELETE SEP/Internal/delete``, answered plain)."""
         body = SepInternalDelete(
-            no_sep=_args.text(no_sep, "no_sep"),
-            no_surat=_args.text(no_surat, "no_surat"),
-            tgl_rujukan_internal=_args.body_date(tgl_rujukan_internal, "tgl_rujukan_internal"),
-            kd_poli_tuj=_args.text(kd_poli_tuj, "kd_poli_tuj"),
-            user=_args.text(user, "user"),
+            no_sep=_validate.text(no_sep, "no_sep"),
+            no_surat=_validate.text(no_surat, "no_surat"),
+            tgl_rujukan_internal=_validate.body_date(tgl_rujukan_internal, "tgl_rujukan_internal"),
+            kd_poli_tuj=_validate.text(kd_poli_tuj, "kd_poli_tuj"),
+            user=_validate.text(user, "user"),
         )
         request = SepInternalDeleteRequest(request=TSep(t_sep=body))
-        return await self._client._call("sep.delete_internal", {}, model=str, body=request)
+        return await self._request("sep.delete_internal", {}, model=str, body=request)
 
     # -- fingerprints ------------------------------------------------------------------------
 
@@ -473,12 +476,12 @@ class SepResource(Resource):
             "no_kartu": _validate.card_number(no_kartu),
             "tgl_pelayanan": _validate.date_segment(tgl_pelayanan, "tgl_pelayanan"),
         }
-        return await self._client._call("sep.finger_print", params, model=FingerPrintStatus)
+        return await self._request("sep.finger_print", params, model=FingerPrintStatus)
 
     async def list_finger_print(self, tgl_pelayanan: DateLike) -> list[FingerPrint]:
         """Participants whose fingerprint was validated on ``tgl_pelayanan``."""
         params = {"tgl_pelayanan": _validate.date_segment(tgl_pelayanan, "tgl_pelayanan")}
-        result = await self._client._call("sep.list_finger_print", params, model=FingerPrintList)
+        result = await self._request("sep.list_finger_print", params, model=FingerPrintList)
         return result.items
 
     async def random_question(self, no_kartu: str, tgl_sep: DateLike) -> list[KodeNama]:
@@ -487,9 +490,7 @@ class SepResource(Resource):
             "no_kartu": _validate.card_number(no_kartu),
             "tgl_sep": _validate.date_segment(tgl_sep, "tgl_sep"),
         }
-        result = await self._client._call(
-            "sep.random_question", params, model=RandomQuestionFaskesList
-        )
+        result = await self._request("sep.random_question", params, model=RandomQuestionFaskesList)
         return result.faskes
 
     async def random_answer(
@@ -513,15 +514,15 @@ class SepResource(Resource):
             raise ValueError("ppk_pel_sep is required: pass it or set VClaimConfig.ppk_pelayanan")
         body = RandomAnswer(
             no_kartu=_validate.card_number(no_kartu),
-            tgl_sep=_args.body_date(tgl_sep, "tgl_sep"),
-            jen_pel=_args.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
+            tgl_sep=_validate.body_date(tgl_sep, "tgl_sep"),
+            jen_pel=_validate.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
             ppk_pel_sep=ppk,
-            tgl_lahir=_args.body_date(tgl_lahir, "tgl_lahir"),
-            ppk_pst=_args.text(ppk_pst, "ppk_pst"),
-            user=_args.text(user, "user"),
+            tgl_lahir=_validate.body_date(tgl_lahir, "tgl_lahir"),
+            ppk_pst=_validate.text(ppk_pst, "ppk_pst"),
+            user=_validate.text(user, "user"),
         )
         request = RandomAnswerRequest(request=TSep(t_sep=body))
-        answer = await self._client._call("sep.random_answer", {}, model=str, body=request)
+        answer = await self._request("sep.random_answer", {}, model=str, body=request)
         verdict = answer.strip().lower()
         if verdict not in ("true", "false"):
             raise DecodeError(
@@ -554,13 +555,13 @@ def _inserted_from_detail(detail: SepDetail) -> InsertedSep:
 
 def _kls_rawat(value: KlsRawat | KlsRawatHak | str) -> KlsRawat:
     if not isinstance(value, KlsRawat):
-        return KlsRawat(kls_rawat_hak=_args.code(KlsRawatHak, value, "kls_rawat"))
-    naik = _args.optional_code(KlsRawatNaik, value.kls_rawat_naik, "kls_rawat.kls_rawat_naik")
-    pembiayaan = _args.optional_code(Pembiayaan, value.pembiayaan, "kls_rawat.pembiayaan")
+        return KlsRawat(kls_rawat_hak=_validate.code(KlsRawatHak, value, "kls_rawat"))
+    naik = _validate.optional_code(KlsRawatNaik, value.kls_rawat_naik, "kls_rawat.kls_rawat_naik")
+    pembiayaan = _validate.optional_code(Pembiayaan, value.pembiayaan, "kls_rawat.pembiayaan")
     if naik and not (pembiayaan and value.penanggung_jawab.strip()):
         raise ValueError("moving up a class needs kls_rawat.pembiayaan and penanggung_jawab")
     return KlsRawat(
-        kls_rawat_hak=_args.code(KlsRawatHak, value.kls_rawat_hak, "kls_rawat.kls_rawat_hak"),
+        kls_rawat_hak=_validate.code(KlsRawatHak, value.kls_rawat_hak, "kls_rawat.kls_rawat_hak"),
         kls_rawat_naik=naik,
         pembiayaan=pembiayaan,
         penanggung_jawab=value.penanggung_jawab,
@@ -571,10 +572,10 @@ def _rujukan(value: SepRujukan) -> SepRujukan:
     if not isinstance(value, SepRujukan):
         raise TypeError(f"rujukan must be a SepRujukan, got {type(value).__name__}")
     return SepRujukan(
-        asal_rujukan=_args.code(AsalRujukan, value.asal_rujukan, "rujukan.asal_rujukan"),
-        tgl_rujukan=_args.optional_body_date(value.tgl_rujukan, "rujukan.tgl_rujukan"),
-        no_rujukan=_args.text(value.no_rujukan, "rujukan.no_rujukan", required=False),
-        ppk_rujukan=_args.text(value.ppk_rujukan, "rujukan.ppk_rujukan", required=False),
+        asal_rujukan=_validate.code(AsalRujukan, value.asal_rujukan, "rujukan.asal_rujukan"),
+        tgl_rujukan=_validate.optional_body_date(value.tgl_rujukan, "rujukan.tgl_rujukan"),
+        no_rujukan=_validate.text(value.no_rujukan, "rujukan.no_rujukan", required=False),
+        ppk_rujukan=_validate.text(value.ppk_rujukan, "rujukan.ppk_rujukan", required=False),
     )
 
 
@@ -584,17 +585,19 @@ def _poli(value: Poli | str) -> Poli:
     if not isinstance(value, Poli):
         raise TypeError(f"poli must be a Poli or a clinic code, got {type(value).__name__}")
     return Poli(
-        tujuan=value.tujuan, eksekutif=_args.code(Eksekutif, value.eksekutif, "poli.eksekutif")
+        tujuan=value.tujuan, eksekutif=_validate.code(Eksekutif, value.eksekutif, "poli.eksekutif")
     )
 
 
 def _penjamin(value: Penjamin) -> Penjamin:
     suplesi = value.suplesi
     return Penjamin(
-        tgl_kejadian=_args.optional_body_date(value.tgl_kejadian, "jaminan.penjamin.tgl_kejadian"),
+        tgl_kejadian=_validate.optional_body_date(
+            value.tgl_kejadian, "jaminan.penjamin.tgl_kejadian"
+        ),
         keterangan=value.keterangan,
         suplesi=SepSuplesi(
-            suplesi=_args.code(Suplesi, suplesi.suplesi, "jaminan.penjamin.suplesi.suplesi"),
+            suplesi=_validate.code(Suplesi, suplesi.suplesi, "jaminan.penjamin.suplesi.suplesi"),
             no_sep_suplesi=suplesi.no_sep_suplesi,
             lokasi_laka=LokasiLaka(
                 kd_propinsi=suplesi.lokasi_laka.kd_propinsi,
@@ -613,7 +616,7 @@ def _check_accident(laka: str, penjamin: Penjamin) -> None:
 def _jaminan(value: Jaminan) -> Jaminan:
     if not isinstance(value, Jaminan):
         raise TypeError(f"jaminan must be a Jaminan, got {type(value).__name__}")
-    laka = _args.code(LakaLantas, value.laka_lantas, "jaminan.laka_lantas")
+    laka = _validate.code(LakaLantas, value.laka_lantas, "jaminan.laka_lantas")
     penjamin = _penjamin(value.penjamin)
     _check_accident(laka, penjamin)
     return Jaminan(laka_lantas=laka, no_lp=value.no_lp, penjamin=penjamin)
@@ -622,7 +625,7 @@ def _jaminan(value: Jaminan) -> Jaminan:
 def _jaminan_update(value: JaminanUpdate) -> JaminanUpdate:
     if not isinstance(value, JaminanUpdate):
         raise TypeError(f"jaminan must be a JaminanUpdate, got {type(value).__name__}")
-    laka = _args.code(LakaLantas, value.laka_lantas, "jaminan.laka_lantas")
+    laka = _validate.code(LakaLantas, value.laka_lantas, "jaminan.laka_lantas")
     penjamin = _penjamin(value.penjamin)
     _check_accident(laka, penjamin)
     return JaminanUpdate(laka_lantas=laka, penjamin=penjamin)
@@ -638,9 +641,9 @@ def _pengajuan(
 ) -> PengajuanSep:
     return PengajuanSep(
         no_kartu=_validate.card_number(no_kartu),
-        tgl_sep=_args.body_date(tgl_sep, "tgl_sep"),
-        jns_pelayanan=_args.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
-        jns_pengajuan=_args.code(JnsPengajuan, jns_pengajuan, "jns_pengajuan"),
-        keterangan=_args.text(keterangan, "keterangan", required=False),
-        user=_args.text(user, "user"),
+        tgl_sep=_validate.body_date(tgl_sep, "tgl_sep"),
+        jns_pelayanan=_validate.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
+        jns_pengajuan=_validate.code(JnsPengajuan, jns_pengajuan, "jns_pengajuan"),
+        keterangan=_validate.text(keterangan, "keterangan", required=False),
+        user=_validate.text(user, "user"),
     )
