@@ -67,10 +67,10 @@ async def test_path_overrides_are_honoured_for_every_row(
 
 async def test_override_reaches_the_old_jasa_raharja_path(sim: VClaimSimulator) -> None:
     old = "monitoring/JasaRaharja/tglMulai/{tgl_mulai}/tglAkhir/{tgl_akhir}"
-    config = sim.config(retry=FAST_RETRY, path_overrides={"monitoring.jasa_raharja": old})
+    config = sim.config(retry=FAST_RETRY, path_overrides={"monitoring.list_jasa_raharja": old})
     async with VClaimClient(config) as client:
         await build_world(sim, client)
-        rows = await client.monitoring.jasa_raharja("2", TGL, "2024-03-31")
+        rows = await client.monitoring.list_jasa_raharja("2", TGL, "2024-03-31")
     assert rows and rows[0].sep is not None
     assert sim.requests[-1].path.endswith(
         "/monitoring/JasaRaharja/tglMulai/2024-03-01/tglAkhir/2024-03-31"
@@ -79,7 +79,7 @@ async def test_override_reaches_the_old_jasa_raharja_path(sim: VClaimSimulator) 
 
 def test_encryption_flags_follow_the_protocol_notes() -> None:
     assert CATALOG["sep.delete"].encrypted is False
-    assert CATALOG["sep.inacbg"].encrypted is False
+    assert CATALOG["sep.get_inacbg"].encrypted is False
     assert CATALOG["sep.delete_internal"].encrypted is False
     assert CATALOG["sep.update"].encrypted is None
     assert CATALOG["sep.insert"].encrypted is True

@@ -162,7 +162,9 @@ def _penjamin_kll() -> sep.Penjamin:
         suplesi=sep.SepSuplesi(
             suplesi=enums.Suplesi.YA,
             no_sep_suplesi="0301R0110821V000001",
-            lokasi_laka=sep.LokasiLaka(kd_propinsi="03", kd_kabupaten="0050", kd_kecamatan="0574"),
+            lokasi_laka=sep.LokasiLaka(
+                kode_propinsi="03", kode_kabupaten="0050", kode_kecamatan="0574"
+            ),
         ),
     )
 
@@ -265,8 +267,8 @@ _PRB_OBAT = [
 
 def _prb_obat() -> list[prb.PrbObat]:
     return [
-        prb.PrbObat(kd_obat="00196120124", signa1="1", signa2="1", jml_obat="11"),
-        prb.PrbObat(kd_obat="00011120243", signa1="1", signa2="1", jml_obat="10"),
+        prb.PrbObat(kode_obat="00196120124", signa1="1", signa2="1", jml_obat="11"),
+        prb.PrbObat(kode_obat="00011120243", signa1="1", signa2="1", jml_obat="10"),
     ]
 
 
@@ -420,7 +422,7 @@ REQUEST_CASES: list[tuple[str, msgspec.Struct, dict[str, Any]]] = [
                     no_sep="0301R0110121V000829",
                     no_surat="0301R0110121K000028",
                     tgl_rujukan_internal="2021-01-22",
-                    kd_poli_tuj="INT",
+                    kode_poli_tujuan="INT",
                     user="Coba Ws",
                 )
             )
@@ -609,7 +611,7 @@ REQUEST_CASES: list[tuple[str, msgspec.Struct, dict[str, Any]]] = [
                 tgl_rencana_kontrol="2021-03-20",
                 user="ws",
                 form_prb=rencana_kontrol.FormPrb(
-                    kd_status_prb=enums.PenyakitPrb.DIABETES_MELLITUS,
+                    kode_status_prb=enums.PenyakitPrb.DIABETES_MELLITUS,
                     data=rencana_kontrol.FormPrbData(hba1c=7.5, gdp=120, e_gfr=None),
                 ),
             )

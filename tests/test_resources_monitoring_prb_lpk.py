@@ -18,26 +18,26 @@ from vclaim_async.testing import VClaimSimulator
 
 async def test_kunjungan_lists_the_day_sep(sim: VClaimSimulator, client: VClaimClient) -> None:
     world = await build_world(sim, client)
-    visits = await client.monitoring.kunjungan(TGL, JnsPelayanan.RAWAT_JALAN)
+    visits = await client.monitoring.list_kunjungan(TGL, JnsPelayanan.RAWAT_JALAN)
     assert {v.no_sep for v in visits} == {world.no_sep, world.accident_sep}
     assert all(v.tgl_plg_sep == TGL for v in visits)
     with pytest.raises(NotFoundError):
-        await client.monitoring.kunjungan(TGL, JnsPelayanan.RAWAT_INAP)
+        await client.monitoring.list_kunjungan(TGL, JnsPelayanan.RAWAT_INAP)
 
 
 async def test_deleted_sep_leaves_monitoring(sim: VClaimSimulator, client: VClaimClient) -> None:
     world = await build_world(sim, client)
     await client.sep.delete(world.accident_sep, USER)
-    visits = await client.monitoring.kunjungan(TGL, "2")
+    visits = await client.monitoring.list_kunjungan(TGL, "2")
     assert [v.no_sep for v in visits] == [world.no_sep]
 
 
 async def test_klaim_follows_the_claim_status(sim: VClaimSimulator, client: VClaimClient) -> None:
     world = await build_world(sim, client)
-    verifying = await client.monitoring.klaim(TGL, "2", StatusKlaim.PROSES_VERIFIKASI)
+    verifying = await client.monitoring.list_klaim(TGL, "2", StatusKlaim.PROSES_VERIFIKASI)
     assert {k.no_sep for k in verifying} == {world.no_sep, world.accident_sep}
     sim.state.claim_status[world.no_sep] = "3"
-    claimed = await client.monitoring.klaim(TGL, "2", StatusKlaim.KLAIM)
+    claimed = await client.monitoring.list_klaim(TGL, "2", StatusKlaim.KLAIM)
     assert [k.no_sep for k in claimed] == [world.no_sep]
     assert claimed[0].biaya is not None and claimed[0].biaya.by_setujui == "228600"
     assert claimed[0].inacbg is not None and claimed[0].inacbg.kode == "Q-5-44-0"
@@ -47,19 +47,19 @@ async def test_histori_pelayanan(sim: VClaimSimulator, client: VClaimClient) -> 
     world = await build_world(sim, client)
     later = world.rujukan_fktp
     await issue_sep(client, world.card, later, tgl=datetime.date(2024, 5, 2))
-    history = await client.monitoring.histori_pelayanan(world.card, "2024-03-01", "2024-03-31")
+    history = await client.monitoring.list_histori_pelayanan(world.card, "2024-03-01", "2024-03-31")
     assert {h.no_sep for h in history} == {world.no_sep, world.accident_sep}
     assert all(h.tgl_sep == "2024-03-01" for h in history)
     assert sim.requests[-1].path.endswith(
         f"/monitoring/HistoriPelayanan/NoKartu/{world.card}/tglMulai/2024-03-01/tglAkhir/2024-03-31"
     )
     with pytest.raises(ValueError, match="before the start"):
-        await client.monitoring.histori_pelayanan(world.card, "2024-03-31", "2024-03-01")
+        await client.monitoring.list_histori_pelayanan(world.card, "2024-03-31", "2024-03-01")
 
 
 async def test_jasa_raharja(sim: VClaimSimulator, client: VClaimClient) -> None:
     world = await build_world(sim, client)
-    rows = await client.monitoring.jasa_raharja("2", TGL, "2024-03-31")
+    rows = await client.monitoring.list_jasa_raharja("2", TGL, "2024-03-31")
     assert len(rows) == 1
     row = rows[0]
     assert row.sep is not None and row.sep.no_sep == world.accident_sep
@@ -82,7 +82,7 @@ async def test_prb_lifecycle(sim: VClaimSimulator, client: VClaimClient) -> None
         alamat="Jl. Baru 3",
         kode_dpjp=DOKTER,
         user=USER,
-        obat=[PrbObat(kd_obat="12140100043", signa1="1", signa2="1", jml_obat="30")],
+        obat=[PrbObat(kode_obat="12140100043", signa1="1", signa2="1", jml_obat="30")],
     )
     assert changed == world.no_srb
     assert sim.state.prb[world.no_srb].body["alamat"] == "Jl. Baru 3"
@@ -103,7 +103,7 @@ async def test_prb_insert_answer(sim: VClaimSimulator, client: VClaimClient) -> 
         program_prb="01",
         kode_dpjp=DOKTER,
         user=USER,
-        obat=[PrbObat(kd_obat="12110300011", signa1="2", signa2="1", jml_obat="60")],
+        obat=[PrbObat(kode_obat="12110300011", signa1="2", signa2="1", jml_obat="60")],
     )
     assert created.no_srb is not None and created.program_prb == "Diabetes Mellitus"
     assert created.obat is not None and created.obat.items is not None
@@ -125,11 +125,11 @@ async def test_prb_user_must_be_numeric(sim: VClaimSimulator, client: VClaimClie
 
 async def test_rekap_potensi(sim: VClaimSimulator, client: VClaimClient) -> None:
     world = await build_world(sim, client)
-    rows = await client.prb.rekap_potensi(2024, 3)
+    rows = await client.prb.list_rekap_potensi(2024, 3)
     assert {r.no_sep for r in rows} == {world.no_sep}  # I10; the accident SEP is not PRB
     assert rows[0].kategori_penyakit_prb == "Hipertensi"
     assert sim.requests[-1].path.endswith("/prbpotensi/tahun/2024/bulan/03")
-    assert await client.prb.rekap_potensi(2024, 7) == []  # BPJS answers "" for an empty month
+    assert await client.prb.list_rekap_potensi(2024, 7) == []  # BPJS answers "" for an empty month
 
 
 # -- LPK -----------------------------------------------------------------------------------------

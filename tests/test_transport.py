@@ -304,5 +304,5 @@ async def test_request_headers_on_reads_and_writes() -> None:
 async def test_path_segments_go_out_exactly_as_encoded(sim: VClaimSimulator) -> None:
     async with VClaimClient(sim.config(retry=FAST_RETRY)) as client:
         with pytest.raises(NotFoundError):
-            await client.referensi.obat_prb("tab, 100 mg")
+            await client.referensi.list_obat_prb("tab, 100 mg")
     assert sim.requests[-1].path.endswith("/referensi/obatprb/tab%2C%20100%20mg")

@@ -160,7 +160,7 @@ EXPECTED: dict[str, Callable[[World], Body]] = {
         }
     },
     "sep.delete": lambda w: {"request": {"t_sep": {"noSep": w.no_sep, "user": "1001"}}},
-    "sep.pengajuan": lambda w: {
+    "sep.insert_pengajuan": lambda w: {
         "request": {
             "t_sep": {
                 "noKartu": w.card,
@@ -172,7 +172,7 @@ EXPECTED: dict[str, Callable[[World], Body]] = {
             }
         }
     },
-    "sep.approval": lambda w: {
+    "sep.insert_persetujuan": lambda w: {
         "request": {
             "t_sep": {
                 "noKartu": w.card,
@@ -208,7 +208,7 @@ EXPECTED: dict[str, Callable[[World], Body]] = {
             }
         }
     },
-    "sep.random_answer": lambda w: {
+    "sep.insert_random_answer": lambda w: {
         "request": {
             "t_sep": {
                 "noKartu": w.card,

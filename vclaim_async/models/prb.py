@@ -67,7 +67,7 @@ class PrbRequest(Request, Generic[_B], kw_only=True):
 class PrbObat(Request, kw_only=True):
     """One drug of a rujuk balik: generic-drug code, dosage (signa1 x signa2), quantity."""
 
-    kd_obat: str
+    kode_obat: str = msgspec.field(name="kdObat")
     signa1: str
     signa2: str
     jml_obat: str

@@ -136,7 +136,7 @@ class FormPrbData(Request, kw_only=True):
 class FormPrb(Request, kw_only=True):
     """``formPRB`` of the v2 bodies: kode penyakit PRB (``"01"``..``"09"``) and the data."""
 
-    kd_status_prb: str | None = msgspec.field(default=None, name="kdStatusPRB")
+    kode_status_prb: str | None = msgspec.field(default=None, name="kdStatusPRB")
     data: FormPrbData = msgspec.field(default_factory=FormPrbData)
 
 

@@ -16,7 +16,9 @@ from typing import Generic, TypeVar
 
 import msgspec
 
-from ._base import Request, Response
+from .. import _validate
+from ._base import DateField, FlagField, Request, Response
+from .enums import AsalRujukan, KlsRawatHak, KlsRawatNaik, LakaLantas, Pembiayaan
 from .referensi import KodeNama
 
 __all__ = [
@@ -100,72 +102,121 @@ class SepRequest(Request, Generic[_B], kw_only=True):
 
 
 class KlsRawat(Request, kw_only=True):
-    """``klsRawat``: hak kelas; the other three are filled only when naik kelas."""
+    """``klsRawat``: hak kelas; the other three are filled only when naik kelas.
+
+    Codes may be enum members or their values; moving up a class needs ``pembiayaan`` and
+    ``penanggung_jawab``.
+    """
 
     kls_rawat_hak: str
     kls_rawat_naik: str = ""
     pembiayaan: str = ""
     penanggung_jawab: str = ""
 
+    def __post_init__(self) -> None:
+        self.kls_rawat_hak = _validate.code(KlsRawatHak, self.kls_rawat_hak, "kls_rawat_hak")
+        self.kls_rawat_naik = _validate.optional_code(
+            KlsRawatNaik, self.kls_rawat_naik, "kls_rawat_naik"
+        )
+        self.pembiayaan = _validate.optional_code(Pembiayaan, self.pembiayaan, "pembiayaan")
+        super().__post_init__()
+        if self.kls_rawat_naik and not (self.pembiayaan and self.penanggung_jawab.strip()):
+            raise ValueError("moving up a class needs kls_rawat.pembiayaan and penanggung_jawab")
+
 
 class SepRujukan(Request, kw_only=True):
     """``rujukan``: the referral the SEP is issued on."""
 
     asal_rujukan: str
-    tgl_rujukan: str
+    tgl_rujukan: DateField
     no_rujukan: str
     ppk_rujukan: str
+
+    def __post_init__(self) -> None:
+        self.asal_rujukan = _validate.code(AsalRujukan, self.asal_rujukan, "rujukan.asal_rujukan")
+        self.tgl_rujukan = _validate.optional_body_date(self.tgl_rujukan, "rujukan.tgl_rujukan")
+        super().__post_init__()
 
 
 class Poli(Request, kw_only=True):
     """``poli``: kode poli tujuan and whether it is the executive clinic."""
 
     tujuan: str
-    eksekutif: str = "0"
+    eksekutif: FlagField = False
+
+    def __post_init__(self) -> None:
+        self.eksekutif = _wire_flag(self.eksekutif, "poli.eksekutif")
+        super().__post_init__()
 
 
 class SepCob(Request, kw_only=True):
-    """``cob``: ``"1"`` when the participant has coordination-of-benefit cover."""
+    """``cob``: True when the participant has coordination-of-benefit cover."""
 
-    cob: str = "0"
+    cob: FlagField = False
+
+    def __post_init__(self) -> None:
+        self.cob = _wire_flag(self.cob, "cob")
+        super().__post_init__()
 
 
 class SepKatarak(Request, kw_only=True):
-    """``katarak``: ``"1"`` for a cataract service."""
+    """``katarak``: True for a cataract service."""
 
-    katarak: str = "0"
+    katarak: FlagField = False
+
+    def __post_init__(self) -> None:
+        self.katarak = _wire_flag(self.katarak, "katarak")
+        super().__post_init__()
 
 
 class LokasiLaka(Request, kw_only=True):
     """``lokasiLaka``: where the accident happened (codes from referensi)."""
 
-    kd_propinsi: str = ""
-    kd_kabupaten: str = ""
-    kd_kecamatan: str = ""
+    kode_propinsi: str = msgspec.field(default="", name="kdPropinsi")
+    kode_kabupaten: str = msgspec.field(default="", name="kdKabupaten")
+    kode_kecamatan: str = msgspec.field(default="", name="kdKecamatan")
 
 
 class SepSuplesi(Request, kw_only=True):
-    """``suplesi``: links this SEP to an earlier accident SEP."""
+    """``suplesi``: links this SEP to an earlier accident SEP (``suplesi=True``)."""
 
-    suplesi: str = "0"
+    suplesi: FlagField = False
     no_sep_suplesi: str = ""
     lokasi_laka: LokasiLaka = msgspec.field(default_factory=LokasiLaka)
+
+    def __post_init__(self) -> None:
+        self.suplesi = _wire_flag(self.suplesi, "suplesi.suplesi")
+        super().__post_init__()
 
 
 class Penjamin(Request, kw_only=True):
     """``penjamin``: accident details (2.0 has no ``penjamin.penjamin`` code any more)."""
 
-    tgl_kejadian: str = ""
+    tgl_kejadian: DateField = ""
     keterangan: str = ""
     suplesi: SepSuplesi = msgspec.field(default_factory=SepSuplesi)
 
+    def __post_init__(self) -> None:
+        self.tgl_kejadian = _validate.optional_body_date(
+            self.tgl_kejadian, "jaminan.penjamin.tgl_kejadian"
+        )
+        super().__post_init__()
+
 
 class Jaminan(Request, kw_only=True):
-    """``jaminan`` of an insert: accident type, police report number, details."""
+    """``jaminan`` of an insert: accident type, police report number, details.
+
+    An accident (``laka_lantas`` 1-3) needs ``penjamin.tgl_kejadian``.
+    """
 
     laka_lantas: str = "0"
     no_lp: str = msgspec.field(default="", name="noLP")
     penjamin: Penjamin = msgspec.field(default_factory=Penjamin)
+
+    def __post_init__(self) -> None:
+        self.laka_lantas = _validate.code(LakaLantas, self.laka_lantas, "jaminan.laka_lantas")
+        super().__post_init__()
+        _check_accident(self.laka_lantas, self.penjamin)
 
 
 class JaminanUpdate(Request, kw_only=True):
@@ -174,12 +225,29 @@ class JaminanUpdate(Request, kw_only=True):
     laka_lantas: str = "0"
     penjamin: Penjamin = msgspec.field(default_factory=Penjamin)
 
+    def __post_init__(self) -> None:
+        self.laka_lantas = _validate.code(LakaLantas, self.laka_lantas, "jaminan.laka_lantas")
+        super().__post_init__()
+        _check_accident(self.laka_lantas, self.penjamin)
+
 
 class Skdp(Request, kw_only=True):
     """``skdp``: surat kontrol / SKDP number and the DPJP who wrote it."""
 
     no_surat: str = ""
     kode_dpjp: str = msgspec.field(default="", name="kodeDPJP")
+
+
+def _wire_flag(value: object, what: str) -> str:
+    """A flag as BPJS sends it: ``True`` -> ``"1"``; the wire's own ``"0"``/``"1"`` kept."""
+    if isinstance(value, str) and value in ("0", "1"):
+        return "1" if value == "1" else "0"
+    return _validate.flag(value, what)
+
+
+def _check_accident(laka: str, penjamin: Penjamin) -> None:
+    if laka != LakaLantas.BKLL.value and not penjamin.tgl_kejadian:
+        raise ValueError("an accident SEP (laka_lantas 1-3) needs jaminan.penjamin.tgl_kejadian")
 
 
 # --------------------------------------------------------------------------------------------
@@ -204,7 +272,7 @@ class SepInsert(Request, kw_only=True):
     jaminan: Jaminan = msgspec.field(default_factory=Jaminan)
     tujuan_kunj: str = "0"
     flag_procedure: str = ""
-    kd_penunjang: str = ""
+    kode_penunjang: str = msgspec.field(default="", name="kdPenunjang")
     assesment_pel: str = ""
     skdp: Skdp = msgspec.field(default_factory=Skdp)
     dpjp_layan: str = ""
@@ -265,7 +333,7 @@ class SepInternalDelete(Request, kw_only=True):
     no_sep: str
     no_surat: str
     tgl_rujukan_internal: str
-    kd_poli_tuj: str
+    kode_poli_tujuan: str = msgspec.field(name="kdPoliTuj")
     user: str
 
 

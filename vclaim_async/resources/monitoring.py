@@ -25,7 +25,7 @@ class MonitoringResource(Resource):
 
     __slots__ = ()
 
-    async def kunjungan(
+    async def list_kunjungan(
         self, tgl_sep: DateLike, jns_pelayanan: JnsPelayanan | str
     ) -> list[Kunjungan]:
         """The SEPs (visits) of one day and service type."""
@@ -33,10 +33,10 @@ class MonitoringResource(Resource):
             "tgl_sep": _validate.date_segment(tgl_sep, "tgl_sep"),
             "jns_pelayanan": _validate.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
         }
-        result = await self._request("monitoring.kunjungan", params, model=KunjunganList)
+        result = await self._request("monitoring.list_kunjungan", params, model=KunjunganList)
         return result.sep
 
-    async def klaim(
+    async def list_klaim(
         self,
         tgl_pulang: DateLike,
         jns_pelayanan: JnsPelayanan | str,
@@ -48,10 +48,10 @@ class MonitoringResource(Resource):
             "jns_pelayanan": _validate.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
             "status": _validate.code(StatusKlaim, status, "status"),
         }
-        result = await self._request("monitoring.klaim", params, model=KlaimList)
+        result = await self._request("monitoring.list_klaim", params, model=KlaimList)
         return result.klaim
 
-    async def histori_pelayanan(
+    async def list_histori_pelayanan(
         self, no_kartu: str, tgl_mulai: DateLike, tgl_akhir: DateLike
     ) -> list[HistoriPelayanan]:
         """A participant's services between two dates (both included).
@@ -65,17 +65,17 @@ class MonitoringResource(Resource):
             "tgl_akhir": last.isoformat(),
         }
         result = await self._request(
-            "monitoring.histori_pelayanan", params, model=HistoriPelayananList
+            "monitoring.list_histori_pelayanan", params, model=HistoriPelayananList
         )
         return result.histori
 
-    async def jasa_raharja(
+    async def list_jasa_raharja(
         self, jns_pelayanan: JnsPelayanan | str, tgl_mulai: DateLike, tgl_akhir: DateLike
     ) -> list[JaminanJasaRaharja]:
         """Jasa Raharja accident guarantees between two dates.
 
         BPJS added the ``JnsPelayanan`` segment to this path; a gateway still on the old path
-        can be reached with ``path_overrides={"monitoring.jasa_raharja": ...}``.
+        can be reached with ``path_overrides={"monitoring.list_jasa_raharja": ...}``.
         """
         first, last = _validate.date_range(tgl_mulai, tgl_akhir, "jasa_raharja")
         params = {
@@ -83,5 +83,5 @@ class MonitoringResource(Resource):
             "tgl_mulai": first.isoformat(),
             "tgl_akhir": last.isoformat(),
         }
-        result = await self._request("monitoring.jasa_raharja", params, model=JasaRaharjaList)
+        result = await self._request("monitoring.list_jasa_raharja", params, model=JasaRaharjaList)
         return result.jaminan

@@ -121,14 +121,17 @@ class PrbResource(Resource):
         result = await self._request("prb.list_by_date", params, model=PrbListResult)
         return [] if result.prb is None else result.prb.items
 
-    async def rekap_potensi(self, tahun: int, bulan: int) -> list[PotensiPrb]:
+    async def list_rekap_potensi(self, tahun: int, bulan: int) -> list[PotensiPrb]:
         """Claims of a month flagged as potential PRB patients.
 
         BPJS may answer an empty string instead of an empty list; both come back as ``[]``.
         """
         mm, yyyy = _validate.month(bulan, tahun, pad=True)
         result = await self._request(
-            "prb.rekap_potensi", {"tahun": yyyy, "bulan": mm}, model=PotensiPrbList, nullable=True
+            "prb.list_rekap_potensi",
+            {"tahun": yyyy, "bulan": mm},
+            model=PotensiPrbList,
+            nullable=True,
         )
         return [] if result is None else result.items
 
@@ -138,6 +141,6 @@ def _obat(items: Sequence[PrbObat]) -> list[PrbObat]:
     for drug in drugs:
         if not isinstance(drug, PrbObat):
             raise TypeError(f"obat items must be PrbObat, got {type(drug).__name__}")
-        for field in ("kd_obat", "signa1", "signa2", "jml_obat"):
+        for field in ("kode_obat", "signa1", "signa2", "jml_obat"):
             _validate.text(getattr(drug, field), f"obat.{field}")
     return drugs

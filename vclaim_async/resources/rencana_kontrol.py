@@ -265,7 +265,7 @@ class RencanaKontrolResource(Resource):
         result = await self._request("rencana_kontrol.list_poli", params, model=PoliKontrolList)
         return result.items
 
-    async def jadwal_dokter(
+    async def list_jadwal_dokter(
         self, jns_kontrol: JnsKontrol | str, kode_poli: str, tgl_rencana_kontrol: DateLike
     ) -> list[JadwalDokter]:
         """Doctors practising in clinic ``kode_poli`` on a kontrol date."""
@@ -277,7 +277,7 @@ class RencanaKontrolResource(Resource):
             ),
         }
         result = await self._request(
-            "rencana_kontrol.jadwal_dokter", params, model=JadwalDokterList
+            "rencana_kontrol.list_jadwal_dokter", params, model=JadwalDokterList
         )
         return result.items
 
@@ -287,10 +287,10 @@ def _form_prb(value: FormPrb | None) -> FormPrb:
         return FormPrb()
     if not isinstance(value, FormPrb):
         raise TypeError(f"form_prb must be a FormPrb, got {type(value).__name__}")
-    if value.kd_status_prb is None:
+    if value.kode_status_prb is None:
         return value
-    kode = _validate.code(PenyakitPrb, value.kd_status_prb, "form_prb.kd_status_prb")
-    return FormPrb(kd_status_prb=kode, data=value.data)
+    kode = _validate.code(PenyakitPrb, value.kode_status_prb, "form_prb.kode_status_prb")
+    return FormPrb(kode_status_prb=kode, data=value.data)
 
 
 class _KontrolFields(TypedDict):

@@ -48,30 +48,30 @@ class RujukanResource(Resource):
 
     Incoming referrals come from an FKTP (``by_nomor``, ``by_card``, ``list_by_card``) or from
     another hospital (the ``rs_`` variants). Outgoing ones are written with :meth:`insert`,
-    :meth:`update` and :meth:`delete` and read back with :meth:`keluar` and :meth:`list_keluar`.
+    :meth:`update` and :meth:`delete` and read back with :meth:`get_keluar` and :meth:`list_keluar`.
     """
 
     __slots__ = ()
 
     # -- incoming ----------------------------------------------------------------------------
 
-    async def by_nomor(self, no_rujukan: str) -> Rujukan:
+    async def get(self, no_rujukan: str) -> Rujukan:
         """An FKTP (primary care) referral by its number."""
-        return await self._one("rujukan.by_nomor", {"no_rujukan": _no(no_rujukan)})
+        return await self._one("rujukan.get", {"no_rujukan": _no(no_rujukan)})
 
-    async def rs_by_nomor(self, no_rujukan: str) -> Rujukan:
+    async def get_rs(self, no_rujukan: str) -> Rujukan:
         """A referral from another hospital (FKRTL) by its number."""
-        return await self._one("rujukan.rs_by_nomor", {"no_rujukan": _no(no_rujukan)})
+        return await self._one("rujukan.get_rs", {"no_rujukan": _no(no_rujukan)})
 
     async def by_card(self, no_kartu: str) -> Rujukan:
         """The participant's latest FKTP referral."""
         params = {"no_kartu": _validate.card_number(no_kartu)}
         return await self._one("rujukan.by_card", params)
 
-    async def rs_by_card(self, no_kartu: str) -> Rujukan:
+    async def get_rs_by_card(self, no_kartu: str) -> Rujukan:
         """The participant's latest referral from another hospital."""
         params = {"no_kartu": _validate.card_number(no_kartu)}
-        return await self._one("rujukan.rs_by_card", params)
+        return await self._one("rujukan.get_rs_by_card", params)
 
     async def list_by_card(self, no_kartu: str) -> list[Rujukan]:
         """All of the participant's FKTP referrals."""
@@ -79,10 +79,10 @@ class RujukanResource(Resource):
         result = await self._request("rujukan.list_by_card", params, model=RujukanList)
         return result.rujukan
 
-    async def rs_list_by_card(self, no_kartu: str) -> list[Rujukan]:
+    async def list_rs_by_card(self, no_kartu: str) -> list[Rujukan]:
         """All of the participant's referrals from other hospitals."""
         params = {"no_kartu": _validate.card_number(no_kartu)}
-        result = await self._request("rujukan.rs_list_by_card", params, model=RujukanList)
+        result = await self._request("rujukan.list_rs_by_card", params, model=RujukanList)
         return result.rujukan
 
     async def _one(self, name: str, params: dict[str, str]) -> Rujukan:
@@ -183,27 +183,27 @@ class RujukanResource(Resource):
         result = await self._request("rujukan.list_keluar", params, model=RujukanKeluarList)
         return result.items
 
-    async def keluar(self, no_rujukan: str) -> RujukanKeluar:
+    async def get_keluar(self, no_rujukan: str) -> RujukanKeluar:
         """One outgoing referral in detail."""
         params = {"no_rujukan": _no(no_rujukan)}
-        result = await self._request("rujukan.keluar", params, model=RujukanKeluarResult)
+        result = await self._request("rujukan.get_keluar", params, model=RujukanKeluarResult)
         if result.rujukan is None:
-            raise DecodeError("answer has no rujukan object", endpoint="rujukan.keluar")
+            raise DecodeError("answer has no rujukan object", endpoint="rujukan.get_keluar")
         return result.rujukan
 
-    async def jumlah_sep(self, jenis_rujukan: AsalRujukan | str, no_rujukan: str) -> int:
+    async def get_jumlah_sep(self, jenis_rujukan: AsalRujukan | str, no_rujukan: str) -> int:
         """How many SEPs have been issued on a referral (jenis 1 = FKTP, 2 = hospital)."""
         params = {
             "jenis_rujukan": _validate.code(AsalRujukan, jenis_rujukan, "jenis_rujukan"),
             "no_rujukan": _no(no_rujukan),
         }
-        result = await self._request("rujukan.jumlah_sep", params, model=JumlahSep)
+        result = await self._request("rujukan.get_jumlah_sep", params, model=JumlahSep)
         value = result.jumlah_sep
         if isinstance(value, str) and value.strip().isdigit():
             return int(value)
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        raise DecodeError("jumlahSEP is not a whole number", endpoint="rujukan.jumlah_sep")
+        raise DecodeError("jumlahSEP is not a whole number", endpoint="rujukan.get_jumlah_sep")
 
     # -- special referrals (rujukan khusus) --------------------------------------------------
 
