@@ -12,7 +12,7 @@ Legacy 1.1 operations (``SEP/1.1/insert``, ``Rujukan/insert`` ...) are deliberat
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from types import MappingProxyType
 
 __all__ = ["CATALOG", "Endpoint", "render_table"]
@@ -20,11 +20,16 @@ __all__ = ["CATALOG", "Endpoint", "render_table"]
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One catalog operation."""
+    """One catalog operation: ``Endpoint(name, method, path, encrypted=..., summary=...)``.
+
+    ``path`` is the template the resource fills; its placeholders are the Python parameter
+    names of the method.
+    """
 
     name: str
     method: str
     path: str
+    _: KW_ONLY
     encrypted: bool | None = True
     summary: str = ""
 
@@ -51,8 +56,10 @@ _ROWS: tuple[Endpoint, ...] = (
     # -- SEP -----------------------------------------------------------------------------------
     Endpoint("sep.insert", "POST", "SEP/2.0/insert", summary="Issue an SEP (2.0)"),
     # Update answers a noSep string; one client family reads it plain, two try to decrypt.
-    Endpoint("sep.update", "PUT", "SEP/2.0/update", None, "Update an SEP (2.0)"),
-    Endpoint("sep.delete", "DELETE", "SEP/2.0/delete", False, "Delete an SEP (2.0)"),
+    Endpoint("sep.update", "PUT", "SEP/2.0/update", encrypted=None, summary="Update an SEP (2.0)"),
+    Endpoint(
+        "sep.delete", "DELETE", "SEP/2.0/delete", encrypted=False, summary="Delete an SEP (2.0)"
+    ),
     Endpoint("sep.get", "GET", "SEP/{no_sep}", summary="An SEP by number"),
     Endpoint(
         "sep.get_last_by_rujukan",
@@ -76,11 +83,15 @@ _ROWS: tuple[Endpoint, ...] = (
         "sep.insert_pengajuan",
         "POST",
         "Sep/pengajuanSEP",
-        None,
-        "Apply for a backdate/fingerprint SEP",
+        encrypted=None,
+        summary="Apply for a backdate/fingerprint SEP",
     ),
     Endpoint(
-        "sep.insert_persetujuan", "POST", "Sep/aprovalSEP", None, "Approve an SEP application"
+        "sep.insert_persetujuan",
+        "POST",
+        "Sep/aprovalSEP",
+        encrypted=None,
+        summary="Approve an SEP application",
     ),
     Endpoint(
         "sep.list_persetujuan",
@@ -92,21 +103,31 @@ _ROWS: tuple[Endpoint, ...] = (
         "sep.update_tgl_pulang",
         "PUT",
         "SEP/2.0/updtglplg",
-        None,
-        "Record the discharge date (2.0)",
+        encrypted=None,
+        summary="Record the discharge date (2.0)",
     ),
     Endpoint(
         "sep.list_tgl_pulang",
         "GET",
-        "Sep/updtglplg/list/bulan/{bulan}/tahun/{tahun}/{filter}",
+        "Sep/updtglplg/list/bulan/{bulan}/tahun/{tahun}/{filter_text}",
         summary="Discharge-date updates of a month",
     ),
-    Endpoint("sep.get_inacbg", "GET", "sep/cbg/{no_sep}", False, "An SEP for the INA-CBG grouper"),
+    Endpoint(
+        "sep.get_inacbg",
+        "GET",
+        "sep/cbg/{no_sep}",
+        encrypted=False,
+        summary="An SEP for the INA-CBG grouper",
+    ),
     Endpoint(
         "sep.list_internal", "GET", "SEP/Internal/{no_sep}", summary="Internal referrals of an SEP"
     ),
     Endpoint(
-        "sep.delete_internal", "DELETE", "SEP/Internal/delete", False, "Delete an internal SEP"
+        "sep.delete_internal",
+        "DELETE",
+        "SEP/Internal/delete",
+        encrypted=False,
+        summary="Delete an internal SEP",
     ),
     Endpoint(
         "sep.get_finger_print",
@@ -130,8 +151,8 @@ _ROWS: tuple[Endpoint, ...] = (
         "sep.insert_random_answer",
         "POST",
         "SEP/FingerPrint/randomanswer",
-        None,
-        "Answer the random question",
+        encrypted=None,
+        summary="Answer the random question",
     ),
     # -- Rujukan -------------------------------------------------------------------------------
     Endpoint("rujukan.get", "GET", "Rujukan/{no_rujukan}", summary="FKTP referral by number"),
@@ -166,13 +187,25 @@ _ROWS: tuple[Endpoint, ...] = (
         summary="All hospital referrals of a participant",
     ),
     Endpoint("rujukan.insert", "POST", "Rujukan/2.0/insert", summary="Refer a patient out (2.0)"),
-    Endpoint("rujukan.update", "PUT", "Rujukan/2.0/Update", None, "Update a referral (2.0)"),
-    Endpoint("rujukan.delete", "DELETE", "Rujukan/delete", None, "Delete a referral"),
+    Endpoint(
+        "rujukan.update",
+        "PUT",
+        "Rujukan/2.0/Update",
+        encrypted=None,
+        summary="Update a referral (2.0)",
+    ),
+    Endpoint(
+        "rujukan.delete", "DELETE", "Rujukan/delete", encrypted=None, summary="Delete a referral"
+    ),
     Endpoint(
         "rujukan.insert_khusus", "POST", "Rujukan/Khusus/insert", summary="Add a special referral"
     ),
     Endpoint(
-        "rujukan.delete_khusus", "POST", "Rujukan/Khusus/delete", None, "Delete a special referral"
+        "rujukan.delete_khusus",
+        "POST",
+        "Rujukan/Khusus/delete",
+        encrypted=None,
+        summary="Delete a special referral",
     ),
     Endpoint(
         "rujukan.list_khusus",
@@ -230,8 +263,8 @@ _ROWS: tuple[Endpoint, ...] = (
         "rencana_kontrol.delete",
         "DELETE",
         "RencanaKontrol/Delete",
-        None,
-        "Delete a surat kontrol or SPRI",
+        encrypted=None,
+        summary="Delete a surat kontrol or SPRI",
     ),
     Endpoint(
         "rencana_kontrol.insert_spri", "POST", "RencanaKontrol/InsertSPRI", summary="Issue an SPRI"
@@ -255,13 +288,13 @@ _ROWS: tuple[Endpoint, ...] = (
         "rencana_kontrol.list_by_card",
         "GET",
         "RencanaKontrol/ListRencanaKontrol/Bulan/{bulan}/Tahun/{tahun}/Nokartu/{no_kartu}"
-        "/filter/{filter}",
+        "/filter/{filter_by}",
         summary="Surat kontrol of a participant in a month",
     ),
     Endpoint(
         "rencana_kontrol.list_by_date",
         "GET",
-        "RencanaKontrol/ListRencanaKontrol/tglAwal/{tgl_awal}/tglAkhir/{tgl_akhir}/filter/{filter}",
+        "RencanaKontrol/ListRencanaKontrol/tglAwal/{tgl_awal}/tglAkhir/{tgl_akhir}/filter/{filter_by}",
         summary="Surat kontrol between two dates",
     ),
     Endpoint(
@@ -362,8 +395,8 @@ _ROWS: tuple[Endpoint, ...] = (
     ),
     # -- PRB -----------------------------------------------------------------------------------
     Endpoint("prb.insert", "POST", "PRB/insert", summary="Issue a rujuk balik (SRB)"),
-    Endpoint("prb.update", "PUT", "PRB/Update", None, "Update a rujuk balik"),
-    Endpoint("prb.delete", "DELETE", "PRB/Delete", None, "Delete a rujuk balik"),
+    Endpoint("prb.update", "PUT", "PRB/Update", encrypted=None, summary="Update a rujuk balik"),
+    Endpoint("prb.delete", "DELETE", "PRB/Delete", encrypted=None, summary="Delete a rujuk balik"),
     Endpoint("prb.get", "GET", "prb/{no_srb}/nosep/{no_sep}", summary="A rujuk balik by number"),
     Endpoint(
         "prb.list_by_date",
@@ -378,9 +411,11 @@ _ROWS: tuple[Endpoint, ...] = (
         summary="Claims flagged as potential PRB in a month",
     ),
     # -- LPK -----------------------------------------------------------------------------------
-    Endpoint("lpk.insert", "POST", "LPK/insert", None, "Submit a claim sheet (LPK)"),
-    Endpoint("lpk.update", "PUT", "LPK/update", None, "Update a claim sheet"),
-    Endpoint("lpk.delete", "DELETE", "LPK/delete", None, "Delete a claim sheet"),
+    Endpoint(
+        "lpk.insert", "POST", "LPK/insert", encrypted=None, summary="Submit a claim sheet (LPK)"
+    ),
+    Endpoint("lpk.update", "PUT", "LPK/update", encrypted=None, summary="Update a claim sheet"),
+    Endpoint("lpk.delete", "DELETE", "LPK/delete", encrypted=None, summary="Delete a claim sheet"),
     Endpoint(
         "lpk.list_by_date",
         "GET",

@@ -49,7 +49,7 @@ class LpkResource(Resource):
         perawatan: LpkPerawatan | None = None,
         procedure: Sequence[str] = (),
     ) -> str:
-        """Submit the claim sheet of SEP ``no_sep`` (``POST LPK/insert``).
+        """Submit the claim sheet of SEP ``no_sep`` (catalog ``lpk.insert``).
 
         ``diagnosa`` needs one primary (level 1) diagnosis; ``procedure`` holds ICD-9-CM
         codes. ``jaminan`` ``"1"`` is JKN.
@@ -85,7 +85,7 @@ class LpkResource(Resource):
         perawatan: LpkPerawatan | None = None,
         procedure: Sequence[str] = (),
     ) -> str:
-        """Replace the claim sheet of SEP ``no_sep`` (``PUT LPK/update``)."""
+        """Replace the claim sheet of SEP ``no_sep`` (catalog ``lpk.update``)."""
         body = _lpk_data(
             no_sep=no_sep,
             tgl_masuk=tgl_masuk,
@@ -103,7 +103,7 @@ class LpkResource(Resource):
         return await self._request("lpk.update", {}, model=str, body=request)
 
     async def delete(self, no_sep: str) -> str:
-        """Delete the claim sheet of SEP ``no_sep`` (``DELETE LPK/delete``, body included)."""
+        """Delete the claim sheet of SEP ``no_sep`` (catalog ``lpk.delete``, body included)."""
         request = LpkDeleteRequest(
             request=TLpk(t_lpk=LpkDelete(no_sep=_validate.text(no_sep, "no_sep")))
         )

@@ -49,7 +49,7 @@ class PrbResource(Resource):
         keterangan: str = "",
         saran: str = "",
     ) -> PrbCreated:
-        """Issue a rujuk balik (``POST PRB/insert``); BPJS asks for a numeric ``user``."""
+        """Issue a rujuk balik (catalog ``prb.insert``); BPJS asks for a numeric ``user``."""
         body = PrbInsert(
             no_sep=_validate.text(no_sep, "no_sep"),
             no_kartu=_validate.card_number(no_kartu),
@@ -78,7 +78,7 @@ class PrbResource(Resource):
         keterangan: str = "",
         saran: str = "",
     ) -> str:
-        """Change a rujuk balik (``PUT PRB/Update``); answers a plain string."""
+        """Change a rujuk balik (catalog ``prb.update``); answers a plain string."""
         body = PrbUpdate(
             no_srb=_validate.text(no_srb, "no_srb"),
             no_sep=_validate.text(no_sep, "no_sep"),
@@ -94,7 +94,7 @@ class PrbResource(Resource):
         return await self._request("prb.update", {}, model=str, body=request)
 
     async def delete(self, no_srb: str, no_sep: str, user: str) -> str:
-        """Delete a rujuk balik (``DELETE PRB/Delete``, body included)."""
+        """Delete a rujuk balik (catalog ``prb.delete``, body included)."""
         body = PrbDelete(
             no_srb=_validate.text(no_srb, "no_srb"),
             no_sep=_validate.text(no_sep, "no_sep"),

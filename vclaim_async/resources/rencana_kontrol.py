@@ -64,7 +64,7 @@ class RencanaKontrolResource(Resource):
         tgl_rencana_kontrol: DateLike,
         user: str,
     ) -> SuratKontrolResult:
-        """Issue a surat kontrol after SEP ``no_sep`` (``POST RencanaKontrol/insert``)."""
+        """Issue a surat kontrol after SEP ``no_sep`` (catalog ``rencana_kontrol.insert``)."""
         body = RencanaKontrolInsert(
             **_kontrol(no_sep, kode_dokter, poli_kontrol, tgl_rencana_kontrol, user),
         )
@@ -83,7 +83,7 @@ class RencanaKontrolResource(Resource):
         user: str,
         form_prb: FormPrb | None = None,
     ) -> SuratKontrolResultV2:
-        """Issue a surat kontrol with a PRB assessment (``POST RencanaKontrol/v2/Insert``)."""
+        """Issue a surat kontrol with a PRB assessment (catalog ``rencana_kontrol.insert_v2``)."""
         body = RencanaKontrolInsertV2(
             **_kontrol(no_sep, kode_dokter, poli_kontrol, tgl_rencana_kontrol, user),
             form_prb=_form_prb(form_prb),
@@ -103,7 +103,7 @@ class RencanaKontrolResource(Resource):
         tgl_rencana_kontrol: DateLike,
         user: str,
     ) -> SuratKontrolResult:
-        """Change a surat kontrol (``PUT RencanaKontrol/Update``)."""
+        """Change a surat kontrol (catalog ``rencana_kontrol.update``)."""
         body = RencanaKontrolUpdate(
             no_surat_kontrol=_validate.text(no_surat_kontrol, "no_surat_kontrol"),
             **_kontrol(no_sep, kode_dokter, poli_kontrol, tgl_rencana_kontrol, user),
@@ -124,7 +124,7 @@ class RencanaKontrolResource(Resource):
         user: str,
         form_prb: FormPrb | None = None,
     ) -> SuratKontrolResultV2:
-        """Change a surat kontrol and its PRB assessment (``PUT RencanaKontrol/v2/Update``)."""
+        """Change a surat kontrol and its PRB assessment (catalog ``rencana_kontrol.update_v2``)."""
         body = RencanaKontrolUpdateV2(
             no_surat_kontrol=_validate.text(no_surat_kontrol, "no_surat_kontrol"),
             **_kontrol(no_sep, kode_dokter, poli_kontrol, tgl_rencana_kontrol, user),
@@ -136,7 +136,7 @@ class RencanaKontrolResource(Resource):
         )
 
     async def delete(self, no_surat_kontrol: str, user: str) -> None:
-        """Delete a surat kontrol or SPRI (``DELETE RencanaKontrol/Delete``); answers null."""
+        """Delete a surat kontrol or SPRI (catalog ``rencana_kontrol.delete``); answers null."""
         body = SuratKontrolDelete(
             no_surat_kontrol=_validate.text(no_surat_kontrol, "no_surat_kontrol"),
             user=_validate.text(user, "user"),
@@ -155,7 +155,7 @@ class RencanaKontrolResource(Resource):
         tgl_rencana_kontrol: DateLike,
         user: str,
     ) -> SpriResult:
-        """Issue an SPRI, an inpatient admission order (``POST RencanaKontrol/InsertSPRI``)."""
+        """Issue an SPRI, an inpatient admission order (catalog ``rencana_kontrol.insert_spri``)."""
         body = SpriInsert(
             no_kartu=_validate.card_number(no_kartu),
             kode_dokter=_validate.text(kode_dokter, "kode_dokter"),
@@ -177,7 +177,7 @@ class RencanaKontrolResource(Resource):
         tgl_rencana_kontrol: DateLike,
         user: str,
     ) -> SpriResult:
-        """Change an SPRI (``PUT RencanaKontrol/UpdateSPRI``)."""
+        """Change an SPRI (catalog ``rencana_kontrol.update_spri``)."""
         body = SpriUpdate(
             no_spri=_validate.text(no_spri, "no_spri"),
             kode_dokter=_validate.text(kode_dokter, "kode_dokter"),
@@ -216,7 +216,7 @@ class RencanaKontrolResource(Resource):
             "bulan": mm,
             "tahun": yyyy,
             "no_kartu": _validate.card_number(no_kartu),
-            "filter": _validate.code(FilterRencanaKontrol, filter_by, "filter_by"),
+            "filter_by": _validate.code(FilterRencanaKontrol, filter_by, "filter_by"),
         }
         result = await self._request(
             "rencana_kontrol.list_by_card", params, model=RencanaKontrolList
@@ -235,7 +235,7 @@ class RencanaKontrolResource(Resource):
         params = {
             "tgl_awal": first.isoformat(),
             "tgl_akhir": last.isoformat(),
-            "filter": _validate.code(FilterRencanaKontrol, filter_by, "filter_by"),
+            "filter_by": _validate.code(FilterRencanaKontrol, filter_by, "filter_by"),
         }
         result = await self._request(
             "rencana_kontrol.list_by_date", params, model=RencanaKontrolList

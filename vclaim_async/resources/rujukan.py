@@ -107,7 +107,7 @@ class RujukanResource(Resource):
         poli_rujukan: str = "",
         catatan: str = "",
     ) -> RujukanCreated | None:
-        """Refer a patient out (``POST Rujukan/2.0/insert``).
+        """Refer a patient out (catalog ``rujukan.insert``).
 
         Returns the referral BPJS created; a partial referral (tipe 1) is answered with null,
         which comes back as ``None``. ``poli_rujukan`` stays empty for a rujuk balik (tipe 2).
@@ -147,7 +147,7 @@ class RujukanResource(Resource):
         poli_rujukan: str = "",
         catatan: str = "",
     ) -> str:
-        """Update an outgoing referral (``PUT Rujukan/2.0/Update``); answers the noRujukan."""
+        """Update an outgoing referral (catalog ``rujukan.update``); answers the noRujukan."""
         tipe = _validate.code(TipeRujukan, tipe_rujukan, "tipe_rujukan")
         body = RujukanUpdate(
             no_rujukan=_validate.text(no_rujukan, "no_rujukan"),
@@ -167,7 +167,7 @@ class RujukanResource(Resource):
         return await self._request("rujukan.update", {}, model=str, body=request)
 
     async def delete(self, no_rujukan: str, user: str) -> str:
-        """Delete an outgoing referral (``DELETE Rujukan/delete``); answers the noRujukan."""
+        """Delete an outgoing referral (catalog ``rujukan.delete``); answers the noRujukan."""
         body = RujukanDelete(
             no_rujukan=_validate.text(no_rujukan, "no_rujukan"), user=_validate.text(user, "user")
         )
@@ -215,7 +215,7 @@ class RujukanResource(Resource):
         user: str,
         procedure: Sequence[str] = (),
     ) -> RujukanKhusus:
-        """Register a special referral (``POST Rujukan/Khusus/insert``, body not wrapped).
+        """Register a special referral (catalog ``rujukan.insert_khusus``, body not wrapped).
 
         ``diagnosa`` codes are written ``"P;<icd>"`` for the primary diagnosis and
         ``"S;<icd>"`` for secondary ones.
@@ -239,7 +239,7 @@ class RujukanResource(Resource):
         return result.rujukan
 
     async def delete_khusus(self, *, id_rujukan: str, no_rujukan: str, user: str) -> str:
-        """Delete a special referral (``POST Rujukan/Khusus/delete``); answers a plain string."""
+        """Delete a special referral (catalog ``rujukan.delete_khusus``); answers a plain string."""
         body = RujukanKhususDelete(
             id_rujukan=_validate.text(id_rujukan, "id_rujukan"),
             no_rujukan=_validate.text(no_rujukan, "no_rujukan"),
@@ -249,7 +249,7 @@ class RujukanResource(Resource):
         return await self._request("rujukan.delete_khusus", {}, model=str, body=request)
 
     async def list_khusus(self, bulan: int, tahun: int) -> list[RujukanKhusus]:
-        """Special referrals of a month (the month goes unpadded: ``Bulan/1``)."""
+        """Special referrals of a month (catalog ``rujukan.list_khusus``; the month unpadded)."""
         mm, yyyy = _validate.month(bulan, tahun, pad=False)
         params = {"bulan": mm, "tahun": yyyy}
         result = await self._request("rujukan.list_khusus", params, model=RujukanKhususList)

@@ -120,7 +120,7 @@ class SepResource(Resource):
         dpjp_layan: str = "",
         reconcile: bool = False,
     ) -> InsertedSep:
-        """Issue an SEP (``POST SEP/2.0/insert``) and return it as BPJS issued it.
+        """Issue an SEP (catalog ``sep.insert``) and return it as BPJS issued it.
 
         A timeout, reset or 5xx after the request left raises
         :class:`~vclaim_async.errors.OutcomeUnknownError`: the SEP may exist. With
@@ -213,7 +213,7 @@ class SepResource(Resource):
         return await self._client.monitoring.list_histori_pelayanan(no_kartu, day, day)
 
     async def get(self, no_sep: str) -> SepDetail:
-        """The SEP numbered ``no_sep`` (``GET SEP/{noSep}``)."""
+        """The SEP numbered ``no_sep`` (catalog ``sep.get``)."""
         params = {"no_sep": _validate.path_segment(no_sep, "no_sep")}
         return await self._request("sep.get", params, model=SepDetail)
 
@@ -233,7 +233,7 @@ class SepResource(Resource):
         jaminan: JaminanUpdate | None = None,
         dpjp_layan: str = "",
     ) -> str:
-        """Update an SEP (``PUT SEP/2.0/update``); BPJS answers with the noSep."""
+        """Update an SEP (catalog ``sep.update``); BPJS answers with the noSep."""
         body = SepUpdate(
             no_sep=_validate.text(no_sep, "no_sep"),
             kls_rawat=_kls_rawat(kls_rawat),
@@ -252,7 +252,7 @@ class SepResource(Resource):
         return await self._request("sep.update", {}, model=str, body=request)
 
     async def delete(self, no_sep: str, user: str) -> str:
-        """Delete an SEP (``DELETE SEP/2.0/delete``, body included); answers the noSep.
+        """Delete an SEP (catalog ``sep.delete``, body included); answers the noSep.
 
         Deleting an SEP that does not exist (or no longer does) raises
         :class:`~vclaim_async.errors.NotFoundError`.
@@ -262,7 +262,7 @@ class SepResource(Resource):
         return await self._request("sep.delete", {}, model=str, body=request)
 
     async def get_inacbg(self, no_sep: str) -> PesertaSep:
-        """The SEP as the INA-CBG grouper needs it (``GET sep/cbg/{noSep}``, unencrypted)."""
+        """The SEP as the INA-CBG grouper needs it (catalog ``sep.get_inacbg``, unencrypted)."""
         params = {"no_sep": _validate.path_segment(no_sep, "no_sep")}
         result = await self._request("sep.get_inacbg", params, model=SepInacbg)
         if result.peserta_sep is None:
@@ -307,7 +307,7 @@ class SepResource(Resource):
         user: str,
         keterangan: str = "",
     ) -> str:
-        """Apply for an SEP (``POST Sep/pengajuanSEP``): backdate or fingerprint exemption.
+        """Apply for an SEP (catalog ``sep.insert_pengajuan``): backdate or fingerprint exemption.
 
         BPJS answers with the noKartu. To cancel an application there is no BPJS endpoint.
         """
@@ -325,7 +325,7 @@ class SepResource(Resource):
         user: str,
         keterangan: str = "",
     ) -> str:
-        """Approve an SEP application (``POST Sep/aprovalSEP``); answers the noKartu.
+        """Approve an SEP application (catalog ``sep.insert_persetujuan``); answers the noKartu.
 
         To cancel an application there is no BPJS endpoint.
         """
@@ -334,7 +334,7 @@ class SepResource(Resource):
         return await self._request("sep.insert_persetujuan", {}, model=str, body=request)
 
     async def list_persetujuan(self, bulan: int, tahun: int) -> list[PersetujuanSep]:
-        """SEP applications of one month (``Sep/persetujuanSEP/list/bulan/{MM}/tahun/{YYYY}``)."""
+        """SEP applications of one month (catalog ``sep.list_persetujuan``)."""
         mm, yyyy = _validate.month(bulan, tahun, pad=True)
         result = await self._request(
             "sep.list_persetujuan", {"bulan": mm, "tahun": yyyy}, model=PersetujuanSepList
@@ -386,7 +386,7 @@ class SepResource(Resource):
         tgl_meninggal: DateLike | None = None,
         no_lp_manual: str = "",
     ) -> None:
-        """Record the discharge date (``PUT SEP/2.0/updtglplg``); BPJS answers null.
+        """Record the discharge date (catalog ``sep.update_tgl_pulang``); BPJS answers null.
 
         ``no_surat_meninggal`` and ``tgl_meninggal`` are required when the status is
         Meninggal (4); ``no_lp_manual`` is the police report number of an accident SEP.
@@ -419,7 +419,7 @@ class SepResource(Resource):
             if filter_text == ""
             else _validate.path_segment(filter_text, "filter_text", spaces=True)
         )
-        params = {"bulan": mm, "tahun": yyyy, "filter": text}
+        params = {"bulan": mm, "tahun": yyyy, "filter_text": text}
         result = await self._request("sep.list_tgl_pulang", params, model=UpdateTglPulangList)
         return result.items
 
@@ -440,7 +440,7 @@ class SepResource(Resource):
         kode_poli_tujuan: str,
         user: str,
     ) -> str:
-        """Delete an internal referral (``DELETE SEP/Internal/delete``, answered plain)."""
+        """Delete an internal referral (catalog ``sep.delete_internal``, answered plain)."""
         body = SepInternalDelete(
             no_sep=_validate.text(no_sep, "no_sep"),
             no_surat=_validate.text(no_surat, "no_surat"),

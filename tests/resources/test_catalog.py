@@ -16,7 +16,7 @@ from vclaim_async import CATALOG, VClaimClient, VClaimError
 from vclaim_async._catalog import render_table
 from vclaim_async.testing import VClaimSimulator
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ENDPOINTS = Path(__file__).resolve().parents[2] / "docs" / "endpoints.md"
 ROWS = list(CATALOG)
 
 
@@ -107,12 +107,12 @@ def test_rendered_table_lists_every_row() -> None:
     assert "| `sep.get` | GET | `SEP/{no_sep}` | yes | yes |" in lines
 
 
-def test_readme_table_is_the_rendered_catalog() -> None:
-    text = README.read_text(encoding="utf-8")
+def test_endpoints_page_is_the_rendered_catalog() -> None:
+    text = ENDPOINTS.read_text(encoding="utf-8")
     match = re.search(r"<!-- catalog:start -->\n(.*?)<!-- catalog:end -->", text, re.DOTALL)
-    assert match, "README.md lacks the catalog markers"
+    assert match, "docs/endpoints.md lacks the catalog markers"
     assert match.group(1) == render_table(), (
-        "README's endpoint table is stale: run `vclaim-async catalog` and paste it"
+        "docs/endpoints.md's table is stale: run `vclaim-async catalog` and paste it"
     )
 
 
