@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FAST_RETRY, mock_config
-from tests.vclaim_world import CALLS, TGL, build_world
+from tests.resources.world import CALLS, TGL, build_world
 from vclaim_async import CATALOG, VClaimClient, VClaimError
 from vclaim_async._catalog import render_table
 from vclaim_async.testing import VClaimSimulator

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from tests.vclaim_world import issue_sep
+from tests.resources.world import issue_sep
 from vclaim_async import OutcomeUnknownError, RetryPolicy, VClaimClient
 from vclaim_async.models.enums import JnsPelayanan
 from vclaim_async.models.sep import InsertedSep

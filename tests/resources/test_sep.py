@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from tests.conftest import FAST_RETRY
-from tests.vclaim_world import ACCIDENT, TGL, USER, build_world, issue_sep
+from tests.resources.world import ACCIDENT, TGL, USER, build_world, issue_sep
 from vclaim_async import NotFoundError, VClaimClient, _signing
 from vclaim_async.models.enums import JnsPengajuan, KlsRawatNaik, StatusPulang, TujuanKunj
 from vclaim_async.models.sep import (

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from tests.vclaim_world import TGL, USER, build_world
+from tests.resources.world import TGL, USER, build_world
 from vclaim_async import NotFoundError, VClaimClient
 from vclaim_async.models.enums import AsalRujukan, TipeRujukan
 from vclaim_async.models.rujukan import Rujukan

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from tests.vclaim_world import DOKTER, LATER, TGL, USER, build_world
+from tests.resources.world import DOKTER, LATER, TGL, USER, build_world
 from vclaim_async import NotFoundError, VClaimClient
 from vclaim_async.models.enums import FilterRencanaKontrol, JnsKontrol, PenyakitPrb
 from vclaim_async.models.rencana_kontrol import FormPrb, FormPrbData

@@ -6,7 +6,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.vclaim_world import TGL
+from tests.resources.world import TGL
 from vclaim_async import NotFoundError, VClaimClient
 from vclaim_async.models.enums import JenisFaskes, JnsPelayanan
 from vclaim_async.models.referensi import KodeNama
