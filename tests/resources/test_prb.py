@@ -70,3 +70,12 @@ async def test_rekap_potensi(sim: VClaimSimulator, client: VClaimClient) -> None
     assert rows[0].kategori_penyakit_prb == "Hipertensi"
     assert sim.requests[-1].path.endswith("/prbpotensi/tahun/2024/bulan/03")
     assert await client.prb.list_rekap_potensi(2024, 7) == []  # BPJS answers "" for an empty month
+
+
+@pytest.mark.parametrize("no_srb", [".", "..", "12/34"])
+async def test_a_path_changing_number_is_refused_before_sending(
+    sim: VClaimSimulator, client: VClaimClient, no_srb: str
+) -> None:
+    with pytest.raises(ValueError, match="no_srb contains characters not allowed"):
+        await client.prb.get(no_srb, "0301R0010324V000001")
+    assert sim.requests == []  # prb/./nosep/... never goes out

@@ -12,11 +12,13 @@ import datetime
 import types
 import typing
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NewType
 
 import msgspec
 
-__all__ = ["DateField", "FlagField", "Request", "Response"]
+from .. import _validate
+
+__all__ = ["DateField", "FlagField", "Request", "Response", "wire_flag"]
 
 if TYPE_CHECKING:
     #: A date in a request body: a ``datetime.date`` or ``"YYYY-MM-DD"``; stored as the string.
@@ -24,9 +26,10 @@ if TYPE_CHECKING:
     #: A yes/no field: ``True``/``False`` (or the wire's ``"1"``/``"0"``); stored as the string.
     FlagField = bool | str
 else:
-    # At run time the wire type, so msgspec can still decode a recorded body into the model.
-    DateField = str
-    FlagField = str
+    # At run time the wire type, so msgspec can still decode a recorded body into the model,
+    # and a marker the base class recognises to coerce the value.
+    DateField = NewType("DateField", str)
+    FlagField = NewType("FlagField", str)
 
 
 class Response(msgspec.Struct, rename="camel", frozen=True, kw_only=True):
@@ -43,22 +46,37 @@ class Request(msgspec.Struct, rename="camel", forbid_unknown_fields=True, kw_onl
     that coerce (codes, dates, flags) do so in ``__post_init__`` and then call this one.
     """
 
-    _checks: ClassVar[dict[type, tuple[tuple[str, str, _Check], ...]]] = {}
+    _checks: ClassVar[dict[type, tuple[tuple[str, object, str, _Check], ...]]] = {}
 
     def __post_init__(self) -> None:
         cls = type(self)
         checks = Request._checks.get(cls)
         if checks is None:
             checks = tuple(
-                (f.name, _describe(f.type), _checker(f.type)) for f in msgspec.structs.fields(cls)
+                (f.name, f.type, _describe(f.type), _checker(f.type))
+                for f in msgspec.structs.fields(cls)
             )
             Request._checks[cls] = checks
-        for name, expected, check in checks:
+        for name, tp, expected, check in checks:
             value = getattr(self, name)
+            if tp is DateField:
+                # "" is how BPJS spells an absent date; anything else must be a real date.
+                value = _validate.optional_body_date(value, f"{cls.__name__}.{name}")
+                setattr(self, name, value)
+            elif tp is FlagField:
+                value = wire_flag(value, f"{cls.__name__}.{name}")
+                setattr(self, name, value)
             if not check(value):
                 raise TypeError(
                     f"{cls.__name__}.{name} must be {expected}, got {type(value).__name__}"
                 )
+
+
+def wire_flag(value: object, what: str) -> str:
+    """A flag as BPJS sends it: ``True`` -> ``"1"``; the wire's own ``"0"``/``"1"`` kept."""
+    if isinstance(value, str) and value in ("0", "1"):
+        return "1" if value == "1" else "0"
+    return _validate.flag(value, what)
 
 
 def _checker(tp: object) -> _Check:

@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 
 import msgspec
 
-from ._base import Request, Response
+from ._base import DateField, Request, Response
 from .referensi import KodeNama
 
 __all__ = [
@@ -112,7 +112,7 @@ class DirujukKe(Request, kw_only=True):
 class KontrolKembali(Request, kw_only=True):
     """``kontrolKembali``: date and poli when tindakLanjut is ``"4"``."""
 
-    tgl_kontrol: str = ""
+    tgl_kontrol: DateField = ""
     poli: str = ""
 
 
@@ -128,8 +128,8 @@ class LpkData(Request, kw_only=True):
     """``t_lpk`` of ``POST LPK/insert`` and ``PUT LPK/update``; jaminan ``"1"`` is JKN."""
 
     no_sep: str
-    tgl_masuk: str
-    tgl_keluar: str
+    tgl_masuk: DateField
+    tgl_keluar: DateField
     jaminan: str = "1"
     poli: LpkPoli
     perawatan: LpkPerawatan = msgspec.field(default_factory=LpkPerawatan)

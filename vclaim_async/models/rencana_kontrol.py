@@ -17,7 +17,7 @@ from typing import Generic, TypeAlias, TypeVar
 
 import msgspec
 
-from ._base import Request, Response
+from ._base import DateField, Request, Response
 from .peserta import ProvUmum
 
 __all__ = [
@@ -146,7 +146,7 @@ class RencanaKontrolInsert(Request, kw_only=True):
     no_sep: str = msgspec.field(name="noSEP")
     kode_dokter: str
     poli_kontrol: str
-    tgl_rencana_kontrol: str
+    tgl_rencana_kontrol: DateField
     user: str
 
 
@@ -156,7 +156,7 @@ class RencanaKontrolInsertV2(Request, kw_only=True):
     no_sep: str = msgspec.field(name="noSEP")
     kode_dokter: str
     poli_kontrol: str
-    tgl_rencana_kontrol: str
+    tgl_rencana_kontrol: DateField
     user: str
     form_prb: FormPrb = msgspec.field(default_factory=FormPrb, name="formPRB")
 
@@ -168,7 +168,7 @@ class RencanaKontrolUpdate(Request, kw_only=True):
     no_sep: str = msgspec.field(name="noSEP")
     kode_dokter: str
     poli_kontrol: str
-    tgl_rencana_kontrol: str
+    tgl_rencana_kontrol: DateField
     user: str
 
 
@@ -179,7 +179,7 @@ class RencanaKontrolUpdateV2(Request, kw_only=True):
     no_sep: str = msgspec.field(name="noSEP")
     kode_dokter: str
     poli_kontrol: str
-    tgl_rencana_kontrol: str
+    tgl_rencana_kontrol: DateField
     user: str
     form_prb: FormPrb = msgspec.field(default_factory=FormPrb, name="formPRB")
 
@@ -190,7 +190,7 @@ class SpriInsert(Request, kw_only=True):
     no_kartu: str
     kode_dokter: str
     poli_kontrol: str
-    tgl_rencana_kontrol: str
+    tgl_rencana_kontrol: DateField
     user: str
 
 
@@ -200,7 +200,7 @@ class SpriUpdate(Request, kw_only=True):
     no_spri: str = msgspec.field(name="noSPRI")
     kode_dokter: str
     poli_kontrol: str
-    tgl_rencana_kontrol: str
+    tgl_rencana_kontrol: DateField
     user: str
 
 

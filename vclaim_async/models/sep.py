@@ -134,7 +134,6 @@ class SepRujukan(Request, kw_only=True):
 
     def __post_init__(self) -> None:
         self.asal_rujukan = _validate.code(AsalRujukan, self.asal_rujukan, "rujukan.asal_rujukan")
-        self.tgl_rujukan = _validate.optional_body_date(self.tgl_rujukan, "rujukan.tgl_rujukan")
         super().__post_init__()
 
 
@@ -144,29 +143,17 @@ class Poli(Request, kw_only=True):
     tujuan: str
     eksekutif: FlagField = False
 
-    def __post_init__(self) -> None:
-        self.eksekutif = _wire_flag(self.eksekutif, "poli.eksekutif")
-        super().__post_init__()
-
 
 class SepCob(Request, kw_only=True):
     """``cob``: True when the participant has coordination-of-benefit cover."""
 
     cob: FlagField = False
 
-    def __post_init__(self) -> None:
-        self.cob = _wire_flag(self.cob, "cob")
-        super().__post_init__()
-
 
 class SepKatarak(Request, kw_only=True):
     """``katarak``: True for a cataract service."""
 
     katarak: FlagField = False
-
-    def __post_init__(self) -> None:
-        self.katarak = _wire_flag(self.katarak, "katarak")
-        super().__post_init__()
 
 
 class LokasiLaka(Request, kw_only=True):
@@ -184,10 +171,6 @@ class SepSuplesi(Request, kw_only=True):
     no_sep_suplesi: str = ""
     lokasi_laka: LokasiLaka = msgspec.field(default_factory=LokasiLaka)
 
-    def __post_init__(self) -> None:
-        self.suplesi = _wire_flag(self.suplesi, "suplesi.suplesi")
-        super().__post_init__()
-
 
 class Penjamin(Request, kw_only=True):
     """``penjamin``: accident details (2.0 has no ``penjamin.penjamin`` code any more)."""
@@ -195,12 +178,6 @@ class Penjamin(Request, kw_only=True):
     tgl_kejadian: DateField = ""
     keterangan: str = ""
     suplesi: SepSuplesi = msgspec.field(default_factory=SepSuplesi)
-
-    def __post_init__(self) -> None:
-        self.tgl_kejadian = _validate.optional_body_date(
-            self.tgl_kejadian, "jaminan.penjamin.tgl_kejadian"
-        )
-        super().__post_init__()
 
 
 class Jaminan(Request, kw_only=True):
@@ -238,13 +215,6 @@ class Skdp(Request, kw_only=True):
     kode_dpjp: str = msgspec.field(default="", name="kodeDPJP")
 
 
-def _wire_flag(value: object, what: str) -> str:
-    """A flag as BPJS sends it: ``True`` -> ``"1"``; the wire's own ``"0"``/``"1"`` kept."""
-    if isinstance(value, str) and value in ("0", "1"):
-        return "1" if value == "1" else "0"
-    return _validate.flag(value, what)
-
-
 def _check_accident(laka: str, penjamin: Penjamin) -> None:
     if laka != LakaLantas.BKLL.value and not penjamin.tgl_kejadian:
         raise ValueError("an accident SEP (laka_lantas 1-3) needs jaminan.penjamin.tgl_kejadian")
@@ -258,7 +228,7 @@ class SepInsert(Request, kw_only=True):
     """``t_sep`` of ``POST SEP/2.0/insert``."""
 
     no_kartu: str
-    tgl_sep: str
+    tgl_sep: DateField
     ppk_pelayanan: str
     jns_pelayanan: str
     kls_rawat: KlsRawat
@@ -308,7 +278,7 @@ class PengajuanSep(Request, kw_only=True):
     """``t_sep`` of ``POST Sep/pengajuanSEP`` and ``POST Sep/aprovalSEP``."""
 
     no_kartu: str
-    tgl_sep: str
+    tgl_sep: DateField
     jns_pelayanan: str
     jns_pengajuan: str
     keterangan: str = ""
@@ -321,8 +291,8 @@ class UpdateTglPulang(Request, kw_only=True):
     no_sep: str
     status_pulang: str
     no_surat_meninggal: str = ""
-    tgl_meninggal: str = ""
-    tgl_pulang: str
+    tgl_meninggal: DateField = ""
+    tgl_pulang: DateField
     no_lp_manual: str = msgspec.field(default="", name="noLPManual")
     user: str
 
@@ -332,7 +302,7 @@ class SepInternalDelete(Request, kw_only=True):
 
     no_sep: str
     no_surat: str
-    tgl_rujukan_internal: str
+    tgl_rujukan_internal: DateField
     kode_poli_tujuan: str = msgspec.field(name="kdPoliTuj")
     user: str
 
@@ -341,10 +311,10 @@ class RandomAnswer(Request, kw_only=True):
     """``t_sep`` of ``POST SEP/FingerPrint/randomanswer``."""
 
     no_kartu: str
-    tgl_sep: str
+    tgl_sep: DateField
     jen_pel: str
     ppk_pel_sep: str
-    tgl_lahir: str
+    tgl_lahir: DateField
     ppk_pst: str
     user: str
 
