@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 import pytest
 
@@ -65,15 +66,20 @@ async def test_second_lpk_for_one_sep_is_refused(
     ("change", "message"),
     [
         ({"diagnosa": [LpkDiagnosa(kode="I10", level="2")]}, "primary"),
-        ({"diagnosa": [LpkDiagnosa(kode="I10", level="3")]}, "level"),
-        ({"rencana_tl": RencanaTL(tindak_lanjut="3")}, "kode_ppk"),
-        ({"rencana_tl": RencanaTL(tindak_lanjut="4")}, "kontrol_kembali"),
+        # Nested parts check themselves when built, before any request exists.
+        (lambda: {"diagnosa": [LpkDiagnosa(kode="I10", level="3")]}, "level"),
+        (lambda: {"rencana_tl": RencanaTL(tindak_lanjut="3")}, "kode_ppk"),
+        (lambda: {"rencana_tl": RencanaTL(tindak_lanjut="4")}, "kontrol_kembali"),
+        ({"diagnosa": [{"kode": "I10", "level": "1"}]}, "LpkData.diagnosa must be"),
         ({"tgl_keluar": "2024-02-28"}, "before the start"),
         ({"procedure": "89.52"}, "sequence"),
     ],
 )
 async def test_lpk_arguments_are_checked(
-    sim: VClaimSimulator, client: VClaimClient, change: dict[str, object], message: str
+    sim: VClaimSimulator,
+    client: VClaimClient,
+    change: dict[str, object] | Callable[[], dict[str, object]],
+    message: str,
 ) -> None:
     arguments: dict[str, object] = {
         "no_sep": "0301R0012403V000001",
@@ -85,7 +91,11 @@ async def test_lpk_arguments_are_checked(
         "dpjp": DOKTER,
         "user": USER,
     }
-    arguments.update(change)
-    with pytest.raises((ValueError, TypeError), match=message):
+
+    async def attempt() -> None:
+        arguments.update(change() if callable(change) else change)
         await client.lpk.insert(**arguments)  # type: ignore[arg-type]
+
+    with pytest.raises((ValueError, TypeError), match=message):
+        await attempt()
     assert sim.requests == []

@@ -16,7 +16,9 @@ from typing import Generic, TypeVar
 
 import msgspec
 
+from .. import _validate
 from ._base import DateField, Request, Response
+from .enums import LevelDiagnosa, TindakLanjut
 from .referensi import KodeNama
 
 __all__ = [
@@ -96,6 +98,11 @@ class LpkDiagnosa(Request, kw_only=True):
     kode: str
     level: str
 
+    def __post_init__(self) -> None:
+        self.level = _validate.code(LevelDiagnosa, self.level, "diagnosa.level")
+        super().__post_init__()
+        _validate.text(self.kode, "diagnosa.kode")
+
 
 class LpkProcedure(Request, kw_only=True):
     """One ICD-9-CM procedure."""
@@ -123,6 +130,19 @@ class RencanaTL(Request, kw_only=True):
     dirujuk_ke: DirujukKe = msgspec.field(default_factory=DirujukKe)
     kontrol_kembali: KontrolKembali = msgspec.field(default_factory=KontrolKembali)
 
+    def __post_init__(self) -> None:
+        self.tindak_lanjut = _validate.code(
+            TindakLanjut, self.tindak_lanjut, "rencana_tl.tindak_lanjut"
+        )
+        super().__post_init__()
+        tindak, kontrol = self.tindak_lanjut, self.kontrol_kembali
+        if tindak == TindakLanjut.DIRUJUK_KE.value and not self.dirujuk_ke.kode_ppk:
+            raise ValueError("rencana_tl tindak_lanjut 3 needs dirujuk_ke.kode_ppk")
+        if tindak == TindakLanjut.KONTROL_KEMBALI.value and not (
+            kontrol.tgl_kontrol and kontrol.poli
+        ):
+            raise ValueError("rencana_tl tindak_lanjut 4 needs kontrol_kembali date and poli")
+
 
 class LpkData(Request, kw_only=True):
     """``t_lpk`` of ``POST LPK/insert`` and ``PUT LPK/update``; jaminan ``"1"`` is JKN."""
@@ -138,6 +158,11 @@ class LpkData(Request, kw_only=True):
     rencana_tl: RencanaTL = msgspec.field(name="rencanaTL")
     dpjp: str = msgspec.field(name="DPJP")
     user: str
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not any(d.level == LevelDiagnosa.PRIMER.value for d in self.diagnosa):
+            raise ValueError("diagnosa needs one primary (level 1) diagnosis")
 
 
 class LpkDelete(Request, kw_only=True):

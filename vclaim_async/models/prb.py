@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 
 import msgspec
 
+from .. import _validate
 from ._base import Request, Response
 from .referensi import KodeNama
 
@@ -71,6 +72,11 @@ class PrbObat(Request, kw_only=True):
     signa1: str
     signa2: str
     jml_obat: str
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        for field in ("kode_obat", "signa1", "signa2", "jml_obat"):
+            _validate.text(getattr(self, field), f"obat.{field}")
 
 
 class PrbInsert(Request, kw_only=True):

@@ -17,7 +17,9 @@ from typing import Generic, TypeAlias, TypeVar
 
 import msgspec
 
+from .. import _validate
 from ._base import DateField, Request, Response
+from .enums import PenyakitPrb
 from .peserta import ProvUmum
 
 __all__ = [
@@ -138,6 +140,13 @@ class FormPrb(Request, kw_only=True):
 
     kode_status_prb: str | None = msgspec.field(default=None, name="kdStatusPRB")
     data: FormPrbData = msgspec.field(default_factory=FormPrbData)
+
+    def __post_init__(self) -> None:
+        if self.kode_status_prb is not None:
+            self.kode_status_prb = _validate.code(
+                PenyakitPrb, self.kode_status_prb, "form_prb.kode_status_prb"
+            )
+        super().__post_init__()
 
 
 class RencanaKontrolInsert(Request, kw_only=True):

@@ -6,10 +6,8 @@ from collections.abc import Sequence
 
 from .. import _validate
 from .._validate import DateLike
-from ..models.enums import JnsPelayanan, LevelDiagnosa, TindakLanjut
+from ..models.enums import JnsPelayanan
 from ..models.lpk import (
-    DirujukKe,
-    KontrolKembali,
     Lpk,
     LpkData,
     LpkDelete,
@@ -145,40 +143,9 @@ def _lpk_data(
         jaminan=_validate.text(jaminan, "jaminan"),
         poli=LpkPoli(poli=_validate.text(poli, "poli")),
         perawatan=perawatan if perawatan is not None else LpkPerawatan(),
-        diagnosa=_diagnosa(diagnosa),
+        diagnosa=list(diagnosa),
         procedure=[LpkProcedure(kode=_validate.text(c, "procedure code")) for c in procedure],
-        rencana_tl=_rencana_tl(rencana_tl),
+        rencana_tl=rencana_tl,
         dpjp=_validate.text(dpjp, "dpjp"),
         user=_validate.text(user, "user"),
-    )
-
-
-def _diagnosa(items: Sequence[LpkDiagnosa]) -> list[LpkDiagnosa]:
-    checked = []
-    for item in items:
-        if not isinstance(item, LpkDiagnosa):
-            raise TypeError(f"diagnosa items must be LpkDiagnosa, got {type(item).__name__}")
-        level = _validate.code(LevelDiagnosa, item.level, "diagnosa.level")
-        checked.append(LpkDiagnosa(kode=_validate.text(item.kode, "diagnosa.kode"), level=level))
-    if not any(d.level == LevelDiagnosa.PRIMER.value for d in checked):
-        raise ValueError("diagnosa needs one primary (level 1) diagnosis")
-    return checked
-
-
-def _rencana_tl(value: RencanaTL) -> RencanaTL:
-    if not isinstance(value, RencanaTL):
-        raise TypeError(f"rencana_tl must be a RencanaTL, got {type(value).__name__}")
-    tindak = _validate.code(TindakLanjut, value.tindak_lanjut, "rencana_tl.tindak_lanjut")
-    dirujuk, kontrol = value.dirujuk_ke, value.kontrol_kembali
-    if tindak == TindakLanjut.DIRUJUK_KE.value and not dirujuk.kode_ppk:
-        raise ValueError("rencana_tl tindak_lanjut 3 needs dirujuk_ke.kode_ppk")
-    if tindak == TindakLanjut.KONTROL_KEMBALI.value and not (kontrol.tgl_kontrol and kontrol.poli):
-        raise ValueError("rencana_tl tindak_lanjut 4 needs kontrol_kembali date and poli")
-    return RencanaTL(
-        tindak_lanjut=tindak,
-        dirujuk_ke=DirujukKe(kode_ppk=dirujuk.kode_ppk),
-        kontrol_kembali=KontrolKembali(
-            tgl_kontrol=_validate.optional_body_date(kontrol.tgl_kontrol, "kontrol_kembali.tgl"),
-            poli=kontrol.poli,
-        ),
     )

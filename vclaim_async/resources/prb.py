@@ -60,7 +60,7 @@ class PrbResource(Resource):
             keterangan=_validate.text(keterangan, "keterangan", required=False),
             saran=_validate.text(saran, "saran", required=False),
             user=_validate.text(user, "user"),
-            obat=_obat(obat),
+            obat=list(obat),
         )
         request = PrbInsertRequest(request=TPrb(t_prb=body))
         return await self._request("prb.insert", {}, model=PrbCreated, body=request)
@@ -88,7 +88,7 @@ class PrbResource(Resource):
             keterangan=_validate.text(keterangan, "keterangan", required=False),
             saran=_validate.text(saran, "saran", required=False),
             user=_validate.text(user, "user"),
-            obat=_obat(obat),
+            obat=list(obat),
         )
         request = PrbUpdateRequest(request=TPrb(t_prb=body))
         return await self._request("prb.update", {}, model=str, body=request)
@@ -134,13 +134,3 @@ class PrbResource(Resource):
             nullable=True,
         )
         return [] if result is None else result.items
-
-
-def _obat(items: Sequence[PrbObat]) -> list[PrbObat]:
-    drugs = list(items)
-    for drug in drugs:
-        if not isinstance(drug, PrbObat):
-            raise TypeError(f"obat items must be PrbObat, got {type(drug).__name__}")
-        for field in ("kode_obat", "signa1", "signa2", "jml_obat"):
-            _validate.text(getattr(drug, field), f"obat.{field}")
-    return drugs

@@ -6,7 +6,7 @@ from typing import TypedDict
 
 from .. import _validate
 from .._validate import DateLike
-from ..models.enums import FilterRencanaKontrol, JnsKontrol, PenyakitPrb
+from ..models.enums import FilterRencanaKontrol, JnsKontrol
 from ..models.rencana_kontrol import (
     FormPrb,
     JadwalDokter,
@@ -86,7 +86,7 @@ class RencanaKontrolResource(Resource):
         """Issue a surat kontrol with a PRB assessment (catalog ``rencana_kontrol.insert_v2``)."""
         body = RencanaKontrolInsertV2(
             **_kontrol(no_sep, kode_dokter, poli_kontrol, tgl_rencana_kontrol, user),
-            form_prb=_form_prb(form_prb),
+            form_prb=form_prb if form_prb is not None else FormPrb(),
         )
         request = RencanaKontrolInsertV2Request(request=body)
         return await self._request(
@@ -128,7 +128,7 @@ class RencanaKontrolResource(Resource):
         body = RencanaKontrolUpdateV2(
             no_surat_kontrol=_validate.text(no_surat_kontrol, "no_surat_kontrol"),
             **_kontrol(no_sep, kode_dokter, poli_kontrol, tgl_rencana_kontrol, user),
-            form_prb=_form_prb(form_prb),
+            form_prb=form_prb if form_prb is not None else FormPrb(),
         )
         request = RencanaKontrolUpdateV2Request(request=body)
         return await self._request(
@@ -280,17 +280,6 @@ class RencanaKontrolResource(Resource):
             "rencana_kontrol.list_jadwal_dokter", params, model=JadwalDokterList
         )
         return result.items
-
-
-def _form_prb(value: FormPrb | None) -> FormPrb:
-    if value is None:
-        return FormPrb()
-    if not isinstance(value, FormPrb):
-        raise TypeError(f"form_prb must be a FormPrb, got {type(value).__name__}")
-    if value.kode_status_prb is None:
-        return value
-    kode = _validate.code(PenyakitPrb, value.kode_status_prb, "form_prb.kode_status_prb")
-    return FormPrb(kode_status_prb=kode, data=value.data)
 
 
 class _KontrolFields(TypedDict):
