@@ -11,7 +11,6 @@ so this client offers no such method; record a cancellation in your own system, 
 from __future__ import annotations
 
 import asyncio
-import logging
 
 from .. import _reconcile, _validate
 from .._validate import DateLike
@@ -76,8 +75,6 @@ from ..models.sep import (
 from ._base import Resource
 
 __all__ = ["SepResource"]
-
-logger = logging.getLogger("vclaim_async")
 
 
 class SepResource(Resource):
