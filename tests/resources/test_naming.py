@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import mock_config
 from vclaim_async import CATALOG, VClaimClient
 from vclaim_async.models import lpk, prb, rencana_kontrol, rujukan, sep
-from vclaim_async.models._base import Request
+from vclaim_async.models._request import Request
 from vclaim_async.resources._base import Resource
 
 RESOURCES = (

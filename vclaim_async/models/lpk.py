@@ -17,7 +17,8 @@ from typing import Generic, TypeVar
 import msgspec
 
 from .. import _validate
-from ._base import DateField, Request, Response
+from ._base import Response
+from ._request import DateField, Request
 from .enums import LevelDiagnosa, TindakLanjut
 from .referensi import KodeNama
 

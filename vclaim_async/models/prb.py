@@ -13,7 +13,8 @@ from typing import Generic, TypeVar
 import msgspec
 
 from .. import _validate
-from ._base import Request, Response
+from ._base import Response
+from ._request import Request
 from .referensi import KodeNama
 
 __all__ = [

@@ -18,7 +18,8 @@ from typing import Generic, TypeAlias, TypeVar
 import msgspec
 
 from .. import _validate
-from ._base import DateField, Request, Response
+from ._base import Response
+from ._request import DateField, Request
 from .enums import PenyakitPrb
 from .peserta import ProvUmum
 

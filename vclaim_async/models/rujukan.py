@@ -16,7 +16,8 @@ from typing import Generic, TypeVar
 
 import msgspec
 
-from ._base import DateField, Request, Response
+from ._base import Response
+from ._request import DateField, Request
 from .peserta import Peserta
 from .referensi import KodeNama
 from .sep import PesertaSingkat

@@ -17,7 +17,8 @@ from typing import Generic, TypeVar
 import msgspec
 
 from .. import _validate
-from ._base import DateField, FlagField, Request, Response
+from ._base import Response
+from ._request import DateField, FlagField, Request
 from .enums import AsalRujukan, KlsRawatHak, KlsRawatNaik, LakaLantas, Pembiayaan
 from .referensi import KodeNama
 
