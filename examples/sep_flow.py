@@ -78,7 +78,7 @@ async def run(args: argparse.Namespace) -> int:
         diag = args.diag or (rujukan.diagnosa.kode if rujukan.diagnosa else None) or "Z09.8"
         dokter = args.dpjp
         if dokter is None:
-            doctors = await client.referensi.dokter_dpjp(JnsPelayanan.RAWAT_JALAN, tgl, poli)
+            doctors = await client.referensi.list_dokter_dpjp(JnsPelayanan.RAWAT_JALAN, tgl, poli)
             dokter = doctors[0].kode if doctors and doctors[0].kode else ""
         step(2, f"FKTP referral {rujukan.no_kunjungan} to poli {poli}, DPJP {dokter}")
 
@@ -119,7 +119,7 @@ async def run(args: argparse.Namespace) -> int:
         )
         step(5, f"SEP updated: {updated}")
 
-        grouper = await client.sep.inacbg(no_sep)
+        grouper = await client.sep.get_inacbg(no_sep)
         step(
             6,
             f"INA-CBG view: tingkat {grouper.tkt_pelayanan}, kelas {grouper.kls_rawat}, "

@@ -30,7 +30,7 @@ async def test_10000_lookups_under_502s_timeouts_and_resets() -> None:
                 while not queue.empty():
                     i = queue.get_nowait()
                     try:
-                        value, answer = await client._call_detailed(
+                        value, answer = await client.peserta._send(
                             "peserta.by_card",
                             {"no_kartu": cards[i % len(cards)], "tgl_sep": "2024-05-01"},
                             model=PesertaPayload,

@@ -74,7 +74,7 @@ async def test_read_retry_table(kind: str, failures: int) -> None:
             m.get(URL_, **FAILURES[kind])
         m.get(URL_, status=200, body=OK_BODY)
         async with VClaimClient(mock_config(), clock=ticking_clock()) as client:
-            value, answer = await client._call_detailed(
+            value, answer = await client.peserta._send(
                 "peserta.by_card", {"no_kartu": CARD, "tgl_sep": "2024-01-02"},
                 model=dict,
             )  # fmt: skip
@@ -308,5 +308,5 @@ async def test_request_headers_on_reads_and_writes() -> None:
 async def test_path_segments_go_out_exactly_as_encoded(sim: VClaimSimulator) -> None:
     async with VClaimClient(sim.config(retry=FAST_RETRY)) as client:
         with pytest.raises(NotFoundError):
-            await client.referensi.obat_prb("tab, 100 mg")
+            await client.referensi.list_obat_prb("tab, 100 mg")
     assert sim.requests[-1].path.endswith("/referensi/obatprb/tab%2C%20100%20mg")

@@ -1,10 +1,13 @@
 """vclaim-async: an asyncio client for BPJS Kesehatan's VClaim REST API 2.0."""
 
+from importlib import metadata as _metadata
+
 from ._bulk import CheckProgress, CheckResult, CheckStream, EligibilitySummary
 from ._catalog import CATALOG, Endpoint
 from ._client import VClaimClient
 from ._config import BASE_URLS, RetryPolicy, VClaimConfig
 from ._hooks import CallEvent, Hook
+from ._validate import DateLike
 from .errors import (
     APIError,
     AuthenticationError,
@@ -23,7 +26,11 @@ from .errors import (
 )
 from .models.peserta import Peserta
 
-__version__ = "0.1.0.dev0"
+try:
+    # pyproject.toml is the one place the version is written.
+    __version__ = _metadata.version("vclaim-async")
+except _metadata.PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
+    __version__ = "0+unknown"
 
 __all__ = [
     "BASE_URLS",
@@ -34,6 +41,7 @@ __all__ = [
     "CheckProgress",
     "CheckResult",
     "CheckStream",
+    "DateLike",
     "DecodeError",
     "DecryptError",
     "EligibilitySummary",

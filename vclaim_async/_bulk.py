@@ -16,6 +16,7 @@ from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
     AsyncIterator,
+    Awaitable,
     Callable,
     Iterable,
     Iterator,
@@ -23,14 +24,14 @@ from collections.abc import (
 )
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from . import _validate
 from .errors import NotFoundError, VClaimError
-from .models.peserta import Peserta, PesertaPayload
+from .models.peserta import Peserta
 
-if TYPE_CHECKING:
-    from ._client import VClaimClient
+#: How the engine looks one participant up: ``(kind, identifier, date) -> (peserta, attempts)``.
+LookUp = Callable[[Literal["card", "nik"], str, str], Awaitable[tuple[Peserta, int]]]
 
 __all__ = [
     "CheckKind",
@@ -234,7 +235,8 @@ class _Engine:
 
     def __init__(
         self,
-        client: VClaimClient,
+        look_up: LookUp,
+        cap: int,
         identifiers: Iterable[str] | AsyncIterable[str],
         tgl_sep: datetime.date | str | None,
         *,
@@ -248,7 +250,6 @@ class _Engine:
         # By default at least twice the client's cap: the transport's semaphore still keeps at most
         # ``max_concurrency`` requests on the wire, and an item sleeping in retry backoff
         # leaves its slot to a spare worker instead of idling it.
-        cap = client.config.max_concurrency
         # At small caps twice is thin: a few items in backoff can still idle slots.
         workers = max(2 * cap, cap + 20) if concurrency is None else concurrency
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
@@ -257,7 +258,7 @@ class _Engine:
             identifiers, (str, bytes)
         ):
             raise TypeError("identifiers must be an iterable or async iterable of str")
-        self._client = client
+        self._look_up = look_up
         self._source = identifiers
         # One service date for the whole run, even one that crosses midnight in Jakarta.
         self._date = (
@@ -405,16 +406,12 @@ class _Engine:
     async def _check(self, index: int, item: object) -> CheckResult:
         text = item if isinstance(item, str) else repr(item)
         try:
-            kind, value = self._classify(item)
+            kind, value = classify(item, self._kind)
         except ValueError as exc:
             return CheckResult(text, index, None, error=exc)
-        if kind == "card":
-            name, params = "peserta.by_card", {"no_kartu": value, "tgl_sep": self._date}
-        else:
-            name, params = "peserta.by_nik", {"nik": value, "tgl_sep": self._date}
         started = time.monotonic()
         try:
-            payload, answer = await self._client._call_detailed(name, params, model=PesertaPayload)
+            peserta, attempts = await self._look_up(kind, value, self._date)
         except VClaimError as exc:
             return CheckResult(
                 text,
@@ -424,37 +421,35 @@ class _Engine:
                 attempts=exc.attempts or 1,
                 latency=time.monotonic() - started,
             )
-        if payload is None:  # pragma: no cover - _call_detailed raises for null unless nullable
-            raise AssertionError("unreachable")
-        peserta = payload.peserta
         return CheckResult(
             text,
             index,
             kind,
             peserta=peserta,
-            attempts=answer.attempts,
+            attempts=attempts,
             latency=time.monotonic() - started,
             summary=EligibilitySummary.of(peserta),
         )
 
-    def _classify(self, item: object) -> tuple[Literal["card", "nik"], str]:
-        if not isinstance(item, str):
-            raise ValueError(f"identifier must be a str, got {type(item).__name__}")
-        value = item.strip()
-        kind = self._kind
-        if kind == "auto":
-            if len(value) == 13:
-                kind = "card"
-            elif len(value) == 16:
-                kind = "nik"
-            else:
-                unit = "digit" if value.isdigit() else "character"
-                shown = f"{len(value)} {unit}{'' if len(value) == 1 else 's'}"
-                if not value:
-                    shown = "nothing"
-                raise ValueError(
-                    f"identifier must be a 13-digit card number or a 16-digit NIK, got {shown}"
-                )
-        if kind == "card":
-            return "card", _validate.card_number(value)
-        return "nik", _validate.nik(value)
+
+def classify(item: object, kind: CheckKind = "auto") -> tuple[Literal["card", "nik"], str]:
+    """``item`` as a checked card number or NIK; ``"auto"`` picks by length (13 or 16)."""
+    if not isinstance(item, str):
+        raise ValueError(f"identifier must be a str, got {type(item).__name__}")
+    value = item.strip()
+    if kind == "auto":
+        if len(value) == 13:
+            kind = "card"
+        elif len(value) == 16:
+            kind = "nik"
+        else:
+            unit = "digit" if value.isdigit() else "character"
+            shown = f"{len(value)} {unit}{'' if len(value) == 1 else 's'}"
+            if not value:
+                shown = "nothing"
+            raise ValueError(
+                f"identifier must be a 13-digit card number or a 16-digit NIK, got {shown}"
+            )
+    if kind == "card":
+        return "card", _validate.card_number(value)
+    return "nik", _validate.nik(value)

@@ -12,7 +12,7 @@ Legacy 1.1 operations (``SEP/1.1/insert``, ``Rujukan/insert`` ...) are deliberat
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from types import MappingProxyType
 
 __all__ = ["CATALOG", "Endpoint", "render_table"]
@@ -20,11 +20,16 @@ __all__ = ["CATALOG", "Endpoint", "render_table"]
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One catalog operation."""
+    """One catalog operation: ``Endpoint(name, method, path, encrypted=..., summary=...)``.
+
+    ``path`` is the template the resource fills; its placeholders are the Python parameter
+    names of the method.
+    """
 
     name: str
     method: str
     path: str
+    _: KW_ONLY
     encrypted: bool | None = True
     summary: str = ""
 
@@ -51,31 +56,43 @@ _ROWS: tuple[Endpoint, ...] = (
     # -- SEP -----------------------------------------------------------------------------------
     Endpoint("sep.insert", "POST", "SEP/2.0/insert", summary="Issue an SEP (2.0)"),
     # Update answers a noSep string; one client family reads it plain, two try to decrypt.
-    Endpoint("sep.update", "PUT", "SEP/2.0/update", None, "Update an SEP (2.0)"),
-    Endpoint("sep.delete", "DELETE", "SEP/2.0/delete", False, "Delete an SEP (2.0)"),
+    Endpoint("sep.update", "PUT", "SEP/2.0/update", encrypted=None, summary="Update an SEP (2.0)"),
+    Endpoint(
+        "sep.delete", "DELETE", "SEP/2.0/delete", encrypted=False, summary="Delete an SEP (2.0)"
+    ),
     Endpoint("sep.get", "GET", "SEP/{no_sep}", summary="An SEP by number"),
     Endpoint(
-        "sep.last_by_rujukan",
+        "sep.get_last_by_rujukan",
         "GET",
         "Rujukan/lastsep/norujukan/{no_rujukan}",
         summary="The last SEP issued on a referral",
     ),
     Endpoint(
-        "sep.suplesi_jasa_raharja",
+        "sep.list_suplesi_jasa_raharja",
         "GET",
         "sep/JasaRaharja/Suplesi/{no_kartu}/tglPelayanan/{tgl_pelayanan}",
         summary="Potential Jasa Raharja supplements",
     ),
     Endpoint(
-        "sep.kll_induk",
+        "sep.list_kll_induk",
         "GET",
         "sep/KllInduk/List/{no_kartu}",
         summary="Index traffic-accident SEPs of a participant",
     ),
     Endpoint(
-        "sep.pengajuan", "POST", "Sep/pengajuanSEP", None, "Apply for a backdate/fingerprint SEP"
+        "sep.insert_pengajuan",
+        "POST",
+        "Sep/pengajuanSEP",
+        encrypted=None,
+        summary="Apply for a backdate/fingerprint SEP",
     ),
-    Endpoint("sep.approval", "POST", "Sep/aprovalSEP", None, "Approve an SEP application"),
+    Endpoint(
+        "sep.insert_persetujuan",
+        "POST",
+        "Sep/aprovalSEP",
+        encrypted=None,
+        summary="Approve an SEP application",
+    ),
     Endpoint(
         "sep.list_persetujuan",
         "GET",
@@ -86,24 +103,34 @@ _ROWS: tuple[Endpoint, ...] = (
         "sep.update_tgl_pulang",
         "PUT",
         "SEP/2.0/updtglplg",
-        None,
-        "Record the discharge date (2.0)",
+        encrypted=None,
+        summary="Record the discharge date (2.0)",
     ),
     Endpoint(
         "sep.list_tgl_pulang",
         "GET",
-        "Sep/updtglplg/list/bulan/{bulan}/tahun/{tahun}/{filter}",
+        "Sep/updtglplg/list/bulan/{bulan}/tahun/{tahun}/{filter_text}",
         summary="Discharge-date updates of a month",
     ),
-    Endpoint("sep.inacbg", "GET", "sep/cbg/{no_sep}", False, "An SEP for the INA-CBG grouper"),
+    Endpoint(
+        "sep.get_inacbg",
+        "GET",
+        "sep/cbg/{no_sep}",
+        encrypted=False,
+        summary="An SEP for the INA-CBG grouper",
+    ),
     Endpoint(
         "sep.list_internal", "GET", "SEP/Internal/{no_sep}", summary="Internal referrals of an SEP"
     ),
     Endpoint(
-        "sep.delete_internal", "DELETE", "SEP/Internal/delete", False, "Delete an internal SEP"
+        "sep.delete_internal",
+        "DELETE",
+        "SEP/Internal/delete",
+        encrypted=False,
+        summary="Delete an internal SEP",
     ),
     Endpoint(
-        "sep.finger_print",
+        "sep.get_finger_print",
         "GET",
         "SEP/FingerPrint/Peserta/{no_kartu}/TglPelayanan/{tgl_pelayanan}",
         summary="Fingerprint status of a participant on a date",
@@ -115,22 +142,22 @@ _ROWS: tuple[Endpoint, ...] = (
         summary="Fingerprinted participants on a date",
     ),
     Endpoint(
-        "sep.random_question",
+        "sep.get_random_question",
         "GET",
         "SEP/FingerPrint/randomquestion/faskesterdaftar/nokapst/{no_kartu}/tglsep/{tgl_sep}",
         summary="Random-question choices (registered FKTP)",
     ),
     Endpoint(
-        "sep.random_answer",
+        "sep.insert_random_answer",
         "POST",
         "SEP/FingerPrint/randomanswer",
-        None,
-        "Answer the random question",
+        encrypted=None,
+        summary="Answer the random question",
     ),
     # -- Rujukan -------------------------------------------------------------------------------
-    Endpoint("rujukan.by_nomor", "GET", "Rujukan/{no_rujukan}", summary="FKTP referral by number"),
+    Endpoint("rujukan.get", "GET", "Rujukan/{no_rujukan}", summary="FKTP referral by number"),
     Endpoint(
-        "rujukan.rs_by_nomor",
+        "rujukan.get_rs",
         "GET",
         "Rujukan/RS/{no_rujukan}",
         summary="Hospital referral by number",
@@ -142,7 +169,7 @@ _ROWS: tuple[Endpoint, ...] = (
         summary="Latest FKTP referral of a participant",
     ),
     Endpoint(
-        "rujukan.rs_by_card",
+        "rujukan.get_rs_by_card",
         "GET",
         "Rujukan/RS/Peserta/{no_kartu}",
         summary="Latest hospital referral of a participant",
@@ -154,19 +181,31 @@ _ROWS: tuple[Endpoint, ...] = (
         summary="All FKTP referrals of a participant",
     ),
     Endpoint(
-        "rujukan.rs_list_by_card",
+        "rujukan.list_rs_by_card",
         "GET",
         "Rujukan/RS/List/Peserta/{no_kartu}",
         summary="All hospital referrals of a participant",
     ),
     Endpoint("rujukan.insert", "POST", "Rujukan/2.0/insert", summary="Refer a patient out (2.0)"),
-    Endpoint("rujukan.update", "PUT", "Rujukan/2.0/Update", None, "Update a referral (2.0)"),
-    Endpoint("rujukan.delete", "DELETE", "Rujukan/delete", None, "Delete a referral"),
+    Endpoint(
+        "rujukan.update",
+        "PUT",
+        "Rujukan/2.0/Update",
+        encrypted=None,
+        summary="Update a referral (2.0)",
+    ),
+    Endpoint(
+        "rujukan.delete", "DELETE", "Rujukan/delete", encrypted=None, summary="Delete a referral"
+    ),
     Endpoint(
         "rujukan.insert_khusus", "POST", "Rujukan/Khusus/insert", summary="Add a special referral"
     ),
     Endpoint(
-        "rujukan.delete_khusus", "POST", "Rujukan/Khusus/delete", None, "Delete a special referral"
+        "rujukan.delete_khusus",
+        "POST",
+        "Rujukan/Khusus/delete",
+        encrypted=None,
+        summary="Delete a special referral",
     ),
     Endpoint(
         "rujukan.list_khusus",
@@ -193,10 +232,10 @@ _ROWS: tuple[Endpoint, ...] = (
         summary="Outgoing referrals between two dates",
     ),
     Endpoint(
-        "rujukan.keluar", "GET", "Rujukan/Keluar/{no_rujukan}", summary="An outgoing referral"
+        "rujukan.get_keluar", "GET", "Rujukan/Keluar/{no_rujukan}", summary="An outgoing referral"
     ),
     Endpoint(
-        "rujukan.jumlah_sep",
+        "rujukan.get_jumlah_sep",
         "GET",
         "Rujukan/JumlahSEP/{jenis_rujukan}/{no_rujukan}",
         summary="How many SEPs a referral has",
@@ -224,8 +263,8 @@ _ROWS: tuple[Endpoint, ...] = (
         "rencana_kontrol.delete",
         "DELETE",
         "RencanaKontrol/Delete",
-        None,
-        "Delete a surat kontrol or SPRI",
+        encrypted=None,
+        summary="Delete a surat kontrol or SPRI",
     ),
     Endpoint(
         "rencana_kontrol.insert_spri", "POST", "RencanaKontrol/InsertSPRI", summary="Issue an SPRI"
@@ -249,13 +288,13 @@ _ROWS: tuple[Endpoint, ...] = (
         "rencana_kontrol.list_by_card",
         "GET",
         "RencanaKontrol/ListRencanaKontrol/Bulan/{bulan}/Tahun/{tahun}/Nokartu/{no_kartu}"
-        "/filter/{filter}",
+        "/filter/{filter_by}",
         summary="Surat kontrol of a participant in a month",
     ),
     Endpoint(
         "rencana_kontrol.list_by_date",
         "GET",
-        "RencanaKontrol/ListRencanaKontrol/tglAwal/{tgl_awal}/tglAkhir/{tgl_akhir}/filter/{filter}",
+        "RencanaKontrol/ListRencanaKontrol/tglAwal/{tgl_awal}/tglAkhir/{tgl_akhir}/filter/{filter_by}",
         summary="Surat kontrol between two dates",
     ),
     Endpoint(
@@ -266,78 +305,89 @@ _ROWS: tuple[Endpoint, ...] = (
         summary="Clinics open for a kontrol date",
     ),
     Endpoint(
-        "rencana_kontrol.jadwal_dokter",
+        "rencana_kontrol.list_jadwal_dokter",
         "GET",
         "RencanaKontrol/JadwalPraktekDokter/JnsKontrol/{jns_kontrol}/KdPoli/{kode_poli}"
         "/TglRencanaKontrol/{tgl_rencana_kontrol}",
         summary="Doctors' schedules for a kontrol date",
     ),
     # -- Referensi -----------------------------------------------------------------------------
-    Endpoint("referensi.diagnosa", "GET", "referensi/diagnosa/{keyword}", summary="ICD-10 search"),
-    Endpoint("referensi.poli", "GET", "referensi/poli/{keyword}", summary="Clinic search"),
     Endpoint(
-        "referensi.faskes",
+        "referensi.list_diagnosa", "GET", "referensi/diagnosa/{keyword}", summary="ICD-10 search"
+    ),
+    Endpoint("referensi.list_poli", "GET", "referensi/poli/{keyword}", summary="Clinic search"),
+    Endpoint(
+        "referensi.list_faskes",
         "GET",
         "referensi/faskes/{keyword}/{jenis_faskes}",
         summary="Health-facility search",
     ),
     Endpoint(
-        "referensi.dokter_dpjp",
+        "referensi.list_dokter_dpjp",
         "GET",
         "referensi/dokter/pelayanan/{jns_pelayanan}/tglPelayanan/{tgl_pelayanan}"
         "/Spesialis/{kode_spesialis}",
         summary="Attending doctors (DPJP) of a specialty",
     ),
-    Endpoint("referensi.propinsi", "GET", "referensi/propinsi", summary="Provinces"),
+    Endpoint("referensi.list_propinsi", "GET", "referensi/propinsi", summary="Provinces"),
     Endpoint(
-        "referensi.kabupaten",
+        "referensi.list_kabupaten",
         "GET",
-        "referensi/kabupaten/propinsi/{kd_propinsi}",
+        "referensi/kabupaten/propinsi/{kode_propinsi}",
         summary="Regencies of a province",
     ),
     Endpoint(
-        "referensi.kecamatan",
+        "referensi.list_kecamatan",
         "GET",
-        "referensi/kecamatan/kabupaten/{kd_kabupaten}",
+        "referensi/kecamatan/kabupaten/{kode_kabupaten}",
         summary="Districts of a regency",
     ),
-    Endpoint("referensi.diagnosa_prb", "GET", "referensi/diagnosaprb", summary="PRB diagnoses"),
-    Endpoint("referensi.obat_prb", "GET", "referensi/obatprb/{keyword}", summary="PRB drug search"),
     Endpoint(
-        "referensi.procedure",
+        "referensi.list_diagnosa_prb", "GET", "referensi/diagnosaprb", summary="PRB diagnoses"
+    ),
+    Endpoint(
+        "referensi.list_obat_prb", "GET", "referensi/obatprb/{keyword}", summary="PRB drug search"
+    ),
+    Endpoint(
+        "referensi.list_prosedur",
         "GET",
         "referensi/procedure/{keyword}",
         summary="ICD-9-CM procedure search",
     ),
-    Endpoint("referensi.kelas_rawat", "GET", "referensi/kelasrawat", summary="Care classes"),
-    Endpoint("referensi.dokter", "GET", "referensi/dokter/{keyword}", summary="Doctor search"),
-    Endpoint("referensi.spesialistik", "GET", "referensi/spesialistik", summary="Specialties"),
-    Endpoint("referensi.ruang_rawat", "GET", "referensi/ruangrawat", summary="Ward types"),
-    Endpoint("referensi.cara_keluar", "GET", "referensi/carakeluar", summary="Discharge modes"),
+    Endpoint("referensi.list_kelas_rawat", "GET", "referensi/kelasrawat", summary="Care classes"),
+    Endpoint("referensi.list_dokter", "GET", "referensi/dokter/{keyword}", summary="Doctor search"),
+    Endpoint("referensi.list_spesialistik", "GET", "referensi/spesialistik", summary="Specialties"),
+    Endpoint("referensi.list_ruang_rawat", "GET", "referensi/ruangrawat", summary="Ward types"),
     Endpoint(
-        "referensi.pasca_pulang", "GET", "referensi/pascapulang", summary="Post-discharge states"
+        "referensi.list_cara_keluar", "GET", "referensi/carakeluar", summary="Discharge modes"
+    ),
+    Endpoint(
+        "referensi.list_pasca_pulang",
+        "GET",
+        "referensi/pascapulang",
+        summary="Post-discharge states",
     ),
     # -- Monitoring ----------------------------------------------------------------------------
     Endpoint(
-        "monitoring.kunjungan",
+        "monitoring.list_kunjungan",
         "GET",
         "Monitoring/Kunjungan/Tanggal/{tgl_sep}/JnsPelayanan/{jns_pelayanan}",
         summary="Visits (SEPs) of a day",
     ),
     Endpoint(
-        "monitoring.klaim",
+        "monitoring.list_klaim",
         "GET",
         "Monitoring/Klaim/Tanggal/{tgl_pulang}/JnsPelayanan/{jns_pelayanan}/Status/{status}",
         summary="Claims by discharge date and status",
     ),
     Endpoint(
-        "monitoring.histori_pelayanan",
+        "monitoring.list_histori_pelayanan",
         "GET",
         "monitoring/HistoriPelayanan/NoKartu/{no_kartu}/tglMulai/{tgl_mulai}/tglAkhir/{tgl_akhir}",
         summary="A participant's service history",
     ),
     Endpoint(
-        "monitoring.jasa_raharja",
+        "monitoring.list_jasa_raharja",
         "GET",
         "monitoring/JasaRaharja/JnsPelayanan/{jns_pelayanan}/tglMulai/{tgl_mulai}"
         "/tglAkhir/{tgl_akhir}",
@@ -345,8 +395,8 @@ _ROWS: tuple[Endpoint, ...] = (
     ),
     # -- PRB -----------------------------------------------------------------------------------
     Endpoint("prb.insert", "POST", "PRB/insert", summary="Issue a rujuk balik (SRB)"),
-    Endpoint("prb.update", "PUT", "PRB/Update", None, "Update a rujuk balik"),
-    Endpoint("prb.delete", "DELETE", "PRB/Delete", None, "Delete a rujuk balik"),
+    Endpoint("prb.update", "PUT", "PRB/Update", encrypted=None, summary="Update a rujuk balik"),
+    Endpoint("prb.delete", "DELETE", "PRB/Delete", encrypted=None, summary="Delete a rujuk balik"),
     Endpoint("prb.get", "GET", "prb/{no_srb}/nosep/{no_sep}", summary="A rujuk balik by number"),
     Endpoint(
         "prb.list_by_date",
@@ -355,15 +405,17 @@ _ROWS: tuple[Endpoint, ...] = (
         summary="Rujuk balik between two dates",
     ),
     Endpoint(
-        "prb.rekap_potensi",
+        "prb.list_rekap_potensi",
         "GET",
         "prbpotensi/tahun/{tahun}/bulan/{bulan}",
         summary="Claims flagged as potential PRB in a month",
     ),
     # -- LPK -----------------------------------------------------------------------------------
-    Endpoint("lpk.insert", "POST", "LPK/insert", None, "Submit a claim sheet (LPK)"),
-    Endpoint("lpk.update", "PUT", "LPK/update", None, "Update a claim sheet"),
-    Endpoint("lpk.delete", "DELETE", "LPK/delete", None, "Delete a claim sheet"),
+    Endpoint(
+        "lpk.insert", "POST", "LPK/insert", encrypted=None, summary="Submit a claim sheet (LPK)"
+    ),
+    Endpoint("lpk.update", "PUT", "LPK/update", encrypted=None, summary="Update a claim sheet"),
+    Endpoint("lpk.delete", "DELETE", "LPK/delete", encrypted=None, summary="Delete a claim sheet"),
     Endpoint(
         "lpk.list_by_date",
         "GET",

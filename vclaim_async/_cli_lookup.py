@@ -127,7 +127,9 @@ async def run_sep(args: argparse.Namespace) -> int:
     check_credentials(args.sandbox)
     async with open_session(sandbox=args.sandbox) as session:
         sep = session.client.sep
-        found = await (sep.get(args.no_sep) if args.action == "get" else sep.inacbg(args.no_sep))
+        found = await (
+            sep.get(args.no_sep) if args.action == "get" else sep.get_inacbg(args.no_sep)
+        )
     render(found, as_json=args.json)
     return EXIT_OK
 
@@ -137,11 +139,11 @@ async def run_referensi(args: argparse.Namespace) -> int:
     async with open_session(sandbox=args.sandbox) as session:
         referensi = session.client.referensi
         if args.list == "diagnosa":
-            found = await referensi.diagnosa(args.keyword)
+            found = await referensi.list_diagnosa(args.keyword)
         elif args.list == "poli":
-            found = await referensi.poli(args.keyword)
+            found = await referensi.list_poli(args.keyword)
         else:
-            found = await referensi.faskes(args.keyword, args.jenis)
+            found = await referensi.list_faskes(args.keyword, args.jenis)
     render(found, as_json=args.json)
     return EXIT_OK
 

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Any, TypeVar
 
 import aiohttp
-import msgspec
 
 from ._catalog import CATALOG, Endpoint
 from ._config import VClaimConfig
-from ._envelope import decode_payload, parse_envelope, payload_text
-from ._hooks import CallEvent, Hook
-from ._transport import Answer, Transport
-from .errors import APIError, VClaimError
+from ._hooks import Hook
+from ._transport import Transport
 from .resources.lpk import LpkResource
 from .resources.monitoring import MonitoringResource
 from .resources.peserta import PesertaResource
@@ -29,11 +26,7 @@ from .resources.sep import SepResource
 
 __all__ = ["VClaimClient"]
 
-T = TypeVar("T")
-
-_encoder = msgspec.json.Encoder()
-
-logger = logging.getLogger("vclaim_async")
+logger = logging.getLogger(__name__)
 
 
 class VClaimClient:
@@ -156,93 +149,4 @@ class VClaimClient:
         override = self.config.path_overrides.get(name)
         if override is None:
             return row
-        return Endpoint(row.name, row.method, override.strip("/"), row.encrypted, row.summary)
-
-    async def _call(
-        self, name: str, params: Mapping[str, str], *, model: type[T], body: Any = None
-    ) -> T:
-        value, _ = await self._call_detailed(name, params, model=model, body=body)
-        if value is None:  # pragma: no cover - _call_detailed raises for null unless nullable
-            raise AssertionError("unreachable")
-        return value
-
-    async def _call_nullable(
-        self, name: str, params: Mapping[str, str], *, model: type[T], body: Any = None
-    ) -> T | None:
-        value, _ = await self._call_detailed(name, params, model=model, body=body, nullable=True)
-        return value
-
-    async def _call_detailed(
-        self,
-        name: str,
-        params: Mapping[str, str],
-        *,
-        model: type[T],
-        body: Any = None,
-        nullable: bool = False,
-    ) -> tuple[T | None, Answer]:
-        """Send one catalog operation and decode its answer; also return the raw answer."""
-        endpoint = self.endpoint(name)
-        path = endpoint.path.format_map(params)
-        data = None if body is None else _encoder.encode(body)
-        started = time.monotonic()
-        answer: Answer | None = None
-        try:
-            answer = await self.transport.request(endpoint, path, data)
-            value = self._decode(endpoint, answer, model, nullable)
-        except VClaimError as exc:
-            exc.endpoint = exc.endpoint or name
-            if answer is not None:
-                exc.attempts = answer.attempts
-            self._emit(endpoint, started, answer, exc)
-            raise
-        self._emit(endpoint, started, answer, None)
-        return value, answer
-
-    def _decode(
-        self, endpoint: Endpoint, answer: Answer, model: type[T], nullable: bool
-    ) -> T | None:
-        envelope = parse_envelope(answer.status, answer.body, endpoint=endpoint.name)
-        text, decrypted = payload_text(
-            envelope.response,
-            encrypted=endpoint.encrypted,
-            cons_id=self.config.cons_id,
-            secret=self.config.secret,
-            timestamp=answer.timestamp,
-        )
-        if text is None and nullable:
-            return None
-        return decode_payload(text, decrypted, envelope.response, model)
-
-    def _emit(
-        self,
-        endpoint: Endpoint,
-        started: float,
-        answer: Answer | None,
-        error: VClaimError | None,
-    ) -> None:
-        if not self._hooks:
-            return
-        status = answer.status if answer is not None else getattr(error, "status", None)
-        if error is None:
-            code: str | None = "200"
-        else:
-            code = error.code if isinstance(error, APIError) else None
-        attempts = answer.attempts if answer is not None else None
-        if attempts is None:
-            attempts = (error.attempts if error is not None else None) or 1
-        event = CallEvent(
-            operation=endpoint.name,
-            method=endpoint.method,
-            status=status,
-            code=code,
-            attempts=attempts,
-            latency=time.monotonic() - started,
-            error=None if error is None else type(error).__name__,
-        )
-        for hook in self._hooks:
-            try:
-                hook(event)
-            except Exception:
-                # A broken metrics hook must never break a hospital's eligibility check.
-                logger.exception("vclaim: hook %r failed", hook)
+        return dataclasses.replace(row, path=override.strip("/"))

@@ -25,7 +25,7 @@ from .errors import (
     excerpt,
 )
 
-__all__ = ["Envelope", "decode_payload", "parse_envelope", "payload_text"]
+__all__ = ["Envelope", "decode_answer", "decode_payload", "parse_envelope", "payload_text"]
 
 T = TypeVar("T")
 
@@ -176,3 +176,28 @@ def decode_payload(
             f"answer is not valid JSON for {getattr(model, '__name__', model)}"
         ) from None
     return result
+
+
+def decode_answer(
+    status: int,
+    body: bytes,
+    *,
+    timestamp: str,
+    encrypted: bool | None,
+    model: type[T],
+    cons_id: str,
+    secret: str,
+    nullable: bool = False,
+    endpoint: str | None = None,
+) -> T | None:
+    """One answer's bytes to ``model``: envelope, decryption with the attempt's timestamp, model.
+
+    ``None`` only when ``nullable`` and BPJS answered ``null`` (or ``""``).
+    """
+    envelope = parse_envelope(status, body, endpoint=endpoint)
+    text, decrypted = payload_text(
+        envelope.response, encrypted=encrypted, cons_id=cons_id, secret=secret, timestamp=timestamp
+    )
+    if text is None and nullable:
+        return None
+    return decode_payload(text, decrypted, envelope.response, model)

@@ -125,8 +125,11 @@ class OutcomeUnknownError(TransportError):
     Re-sending a SEP insert whose answer was lost can issue a second SEP. Check what BPJS
     holds (for a SEP: the visit monitoring or the participant's history) before trying again.
     ``method``, ``path`` and ``body`` keep what was sent; they may hold patient data, so they
-    are attributes, never part of the message.
+    are attributes, never part of the message. ``candidates`` holds the SEP numbers when
+    settling a lost SEP insert found more than one that could be it.
     """
+
+    candidates: tuple[str, ...] = ()
 
     def __init__(
         self,

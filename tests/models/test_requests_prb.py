@@ -20,8 +20,8 @@ from vclaim_async.models import enums, prb
 
 def _prb_obat() -> list[prb.PrbObat]:
     return [
-        prb.PrbObat(kd_obat="00196120124", signa1="1", signa2="1", jml_obat="11"),
-        prb.PrbObat(kd_obat="00011120243", signa1="1", signa2="1", jml_obat="10"),
+        prb.PrbObat(kode_obat="00196120124", signa1="1", signa2="1", jml_obat="11"),
+        prb.PrbObat(kode_obat="00011120243", signa1="1", signa2="1", jml_obat="10"),
     ]
 
 

@@ -42,7 +42,7 @@ CASES: list[tuple[str, msgspec.Struct, str]] = [
                 tgl_rencana_kontrol="2021-03-20",
                 user="ws",
                 form_prb=rencana_kontrol.FormPrb(
-                    kd_status_prb=enums.PenyakitPrb.DIABETES_MELLITUS,
+                    kode_status_prb=enums.PenyakitPrb.DIABETES_MELLITUS,
                     data=rencana_kontrol.FormPrbData(hba1c=7.5, gdp=120, e_gfr=None),
                 ),
             )

@@ -50,7 +50,9 @@ def _penjamin_kll() -> sep.Penjamin:
         suplesi=sep.SepSuplesi(
             suplesi=enums.Suplesi.YA,
             no_sep_suplesi="0301R0110821V000001",
-            lokasi_laka=sep.LokasiLaka(kd_propinsi="03", kd_kabupaten="0050", kd_kecamatan="0574"),
+            lokasi_laka=sep.LokasiLaka(
+                kode_propinsi="03", kode_kabupaten="0050", kode_kecamatan="0574"
+            ),
         ),
     )
 
@@ -154,7 +156,7 @@ CASES: list[tuple[str, msgspec.Struct, str]] = [
                     no_sep="0301R0110121V000829",
                     no_surat="0301R0110121K000028",
                     tgl_rujukan_internal="2021-01-22",
-                    kd_poli_tuj="INT",
+                    kode_poli_tujuan="INT",
                     user="Coba Ws",
                 )
             )

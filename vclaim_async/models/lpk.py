@@ -16,7 +16,10 @@ from typing import Generic, TypeVar
 
 import msgspec
 
-from ._base import Request, Response
+from .. import _validate
+from ._base import Response
+from ._request import DateField, Request
+from .enums import LevelDiagnosa, TindakLanjut
 from .referensi import KodeNama
 
 __all__ = [
@@ -97,6 +100,11 @@ class LpkDiagnosa(Request, kw_only=True):
     kode: str
     level: str
 
+    def __post_init__(self) -> None:
+        self.level = _validate.code(LevelDiagnosa, self.level, "diagnosa.level")
+        super().__post_init__()
+        _validate.text(self.kode, "diagnosa.kode")
+
 
 class LpkProcedure(Request, kw_only=True):
     """One ICD-9-CM procedure."""
@@ -113,7 +121,7 @@ class DirujukKe(Request, kw_only=True):
 class KontrolKembali(Request, kw_only=True):
     """``kontrolKembali``: date and poli when tindakLanjut is ``"4"``."""
 
-    tgl_kontrol: str = ""
+    tgl_kontrol: DateField = ""
     poli: str = ""
 
 
@@ -124,13 +132,26 @@ class RencanaTL(Request, kw_only=True):
     dirujuk_ke: DirujukKe = msgspec.field(default_factory=DirujukKe)
     kontrol_kembali: KontrolKembali = msgspec.field(default_factory=KontrolKembali)
 
+    def __post_init__(self) -> None:
+        self.tindak_lanjut = _validate.code(
+            TindakLanjut, self.tindak_lanjut, "rencana_tl.tindak_lanjut"
+        )
+        super().__post_init__()
+        tindak, kontrol = self.tindak_lanjut, self.kontrol_kembali
+        if tindak == TindakLanjut.DIRUJUK_KE.value and not self.dirujuk_ke.kode_ppk:
+            raise ValueError("rencana_tl tindak_lanjut 3 needs dirujuk_ke.kode_ppk")
+        if tindak == TindakLanjut.KONTROL_KEMBALI.value and not (
+            kontrol.tgl_kontrol and kontrol.poli
+        ):
+            raise ValueError("rencana_tl tindak_lanjut 4 needs kontrol_kembali date and poli")
+
 
 class LpkData(Request, kw_only=True):
     """``t_lpk`` of ``POST LPK/insert`` and ``PUT LPK/update``; jaminan ``"1"`` is JKN."""
 
     no_sep: str
-    tgl_masuk: str
-    tgl_keluar: str
+    tgl_masuk: DateField
+    tgl_keluar: DateField
     jaminan: str = "1"
     poli: LpkPoli
     perawatan: LpkPerawatan = msgspec.field(default_factory=LpkPerawatan)
@@ -139,6 +160,11 @@ class LpkData(Request, kw_only=True):
     rencana_tl: RencanaTL = msgspec.field(name="rencanaTL")
     dpjp: str = msgspec.field(name="DPJP")
     user: str
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not any(d.level == LevelDiagnosa.PRIMER.value for d in self.diagnosa):
+            raise ValueError("diagnosa needs one primary (level 1) diagnosis")
 
 
 class LpkDelete(Request, kw_only=True):

@@ -12,7 +12,9 @@ from typing import Generic, TypeVar
 
 import msgspec
 
-from ._base import Request, Response
+from .. import _validate
+from ._base import Response
+from ._request import Request
 from .referensi import KodeNama
 
 __all__ = [
@@ -67,10 +69,15 @@ class PrbRequest(Request, Generic[_B], kw_only=True):
 class PrbObat(Request, kw_only=True):
     """One drug of a rujuk balik: generic-drug code, dosage (signa1 x signa2), quantity."""
 
-    kd_obat: str
+    kode_obat: str = msgspec.field(name="kdObat")
     signa1: str
     signa2: str
     jml_obat: str
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        for field in ("kode_obat", "signa1", "signa2", "jml_obat"):
+            _validate.text(getattr(self, field), f"obat.{field}")
 
 
 class PrbInsert(Request, kw_only=True):

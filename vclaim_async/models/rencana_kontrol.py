@@ -17,7 +17,10 @@ from typing import Generic, TypeAlias, TypeVar
 
 import msgspec
 
-from ._base import Request, Response
+from .. import _validate
+from ._base import Response
+from ._request import DateField, Request
+from .enums import PenyakitPrb
 from .peserta import ProvUmum
 
 __all__ = [
@@ -136,8 +139,15 @@ class FormPrbData(Request, kw_only=True):
 class FormPrb(Request, kw_only=True):
     """``formPRB`` of the v2 bodies: kode penyakit PRB (``"01"``..``"09"``) and the data."""
 
-    kd_status_prb: str | None = msgspec.field(default=None, name="kdStatusPRB")
+    kode_status_prb: str | None = msgspec.field(default=None, name="kdStatusPRB")
     data: FormPrbData = msgspec.field(default_factory=FormPrbData)
+
+    def __post_init__(self) -> None:
+        if self.kode_status_prb is not None:
+            self.kode_status_prb = _validate.code(
+                PenyakitPrb, self.kode_status_prb, "form_prb.kode_status_prb"
+            )
+        super().__post_init__()
 
 
 class RencanaKontrolInsert(Request, kw_only=True):
@@ -146,7 +156,7 @@ class RencanaKontrolInsert(Request, kw_only=True):
     no_sep: str = msgspec.field(name="noSEP")
     kode_dokter: str
     poli_kontrol: str
-    tgl_rencana_kontrol: str
+    tgl_rencana_kontrol: DateField
     user: str
 
 
@@ -156,7 +166,7 @@ class RencanaKontrolInsertV2(Request, kw_only=True):
     no_sep: str = msgspec.field(name="noSEP")
     kode_dokter: str
     poli_kontrol: str
-    tgl_rencana_kontrol: str
+    tgl_rencana_kontrol: DateField
     user: str
     form_prb: FormPrb = msgspec.field(default_factory=FormPrb, name="formPRB")
 
@@ -168,7 +178,7 @@ class RencanaKontrolUpdate(Request, kw_only=True):
     no_sep: str = msgspec.field(name="noSEP")
     kode_dokter: str
     poli_kontrol: str
-    tgl_rencana_kontrol: str
+    tgl_rencana_kontrol: DateField
     user: str
 
 
@@ -179,7 +189,7 @@ class RencanaKontrolUpdateV2(Request, kw_only=True):
     no_sep: str = msgspec.field(name="noSEP")
     kode_dokter: str
     poli_kontrol: str
-    tgl_rencana_kontrol: str
+    tgl_rencana_kontrol: DateField
     user: str
     form_prb: FormPrb = msgspec.field(default_factory=FormPrb, name="formPRB")
 
@@ -190,7 +200,7 @@ class SpriInsert(Request, kw_only=True):
     no_kartu: str
     kode_dokter: str
     poli_kontrol: str
-    tgl_rencana_kontrol: str
+    tgl_rencana_kontrol: DateField
     user: str
 
 
@@ -200,7 +210,7 @@ class SpriUpdate(Request, kw_only=True):
     no_spri: str = msgspec.field(name="noSPRI")
     kode_dokter: str
     poli_kontrol: str
-    tgl_rencana_kontrol: str
+    tgl_rencana_kontrol: DateField
     user: str
 
 

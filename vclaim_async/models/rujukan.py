@@ -16,7 +16,8 @@ from typing import Generic, TypeVar
 
 import msgspec
 
-from ._base import Request, Response
+from ._base import Response
+from ._request import DateField, Request
 from .peserta import Peserta
 from .referensi import KodeNama
 from .sep import PesertaSingkat
@@ -81,8 +82,8 @@ class RujukanInsert(Request, kw_only=True):
     """``t_rujukan`` of ``POST Rujukan/2.0/insert``; poliRujukan empty for tipe 2 (PRB)."""
 
     no_sep: str
-    tgl_rujukan: str
-    tgl_rencana_kunjungan: str
+    tgl_rujukan: DateField
+    tgl_rencana_kunjungan: DateField
     ppk_dirujuk: str
     jns_pelayanan: str
     catatan: str = ""
@@ -96,8 +97,8 @@ class RujukanUpdate(Request, kw_only=True):
     """``t_rujukan`` of ``PUT Rujukan/2.0/Update``."""
 
     no_rujukan: str
-    tgl_rujukan: str
-    tgl_rencana_kunjungan: str
+    tgl_rujukan: DateField
+    tgl_rencana_kunjungan: DateField
     ppk_dirujuk: str
     jns_pelayanan: str
     catatan: str = ""

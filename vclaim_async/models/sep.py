@@ -16,7 +16,10 @@ from typing import Generic, TypeVar
 
 import msgspec
 
-from ._base import Request, Response
+from .. import _validate
+from ._base import Response
+from ._request import DateField, FlagField, Request
+from .enums import AsalRujukan, KlsRawatHak, KlsRawatNaik, LakaLantas, Pembiayaan
 from .referensi import KodeNama
 
 __all__ = [
@@ -101,54 +104,72 @@ class SepRequest(Request, Generic[_B], kw_only=True):
 
 
 class KlsRawat(Request, kw_only=True):
-    """``klsRawat``: hak kelas; the other three are filled only when naik kelas."""
+    """``klsRawat``: hak kelas; the other three are filled only when naik kelas.
+
+    Codes may be enum members or their values; moving up a class needs ``pembiayaan`` and
+    ``penanggung_jawab``.
+    """
 
     kls_rawat_hak: str
     kls_rawat_naik: str = ""
     pembiayaan: str = ""
     penanggung_jawab: str = ""
 
+    def __post_init__(self) -> None:
+        self.kls_rawat_hak = _validate.code(KlsRawatHak, self.kls_rawat_hak, "kls_rawat_hak")
+        self.kls_rawat_naik = _validate.optional_code(
+            KlsRawatNaik, self.kls_rawat_naik, "kls_rawat_naik"
+        )
+        self.pembiayaan = _validate.optional_code(Pembiayaan, self.pembiayaan, "pembiayaan")
+        super().__post_init__()
+        if self.kls_rawat_naik and not (self.pembiayaan and self.penanggung_jawab.strip()):
+            raise ValueError("moving up a class needs kls_rawat.pembiayaan and penanggung_jawab")
+
 
 class SepRujukan(Request, kw_only=True):
     """``rujukan``: the referral the SEP is issued on."""
 
     asal_rujukan: str
-    tgl_rujukan: str
+    tgl_rujukan: DateField
     no_rujukan: str
     ppk_rujukan: str
+
+    def __post_init__(self) -> None:
+        self.asal_rujukan = _validate.code(AsalRujukan, self.asal_rujukan, "rujukan.asal_rujukan")
+        super().__post_init__()
 
 
 class Poli(Request, kw_only=True):
     """``poli``: kode poli tujuan and whether it is the executive clinic."""
 
     tujuan: str
-    eksekutif: str = "0"
+    eksekutif: FlagField = False
 
 
 class SepCob(Request, kw_only=True):
-    """``cob``: ``"1"`` when the participant has coordination-of-benefit cover."""
+    """``cob``: True when the participant has coordination-of-benefit cover."""
 
-    cob: str = "0"
+    cob: FlagField = False
 
 
 class SepKatarak(Request, kw_only=True):
-    """``katarak``: ``"1"`` for a cataract service."""
+    """``katarak``: True for a cataract service."""
 
-    katarak: str = "0"
+    katarak: FlagField = False
 
 
 class LokasiLaka(Request, kw_only=True):
     """``lokasiLaka``: where the accident happened (codes from referensi)."""
 
-    kd_propinsi: str = ""
-    kd_kabupaten: str = ""
-    kd_kecamatan: str = ""
+    kode_propinsi: str = msgspec.field(default="", name="kdPropinsi")
+    kode_kabupaten: str = msgspec.field(default="", name="kdKabupaten")
+    kode_kecamatan: str = msgspec.field(default="", name="kdKecamatan")
 
 
 class SepSuplesi(Request, kw_only=True):
-    """``suplesi``: links this SEP to an earlier accident SEP."""
+    """``suplesi``: links this SEP to an earlier accident SEP (``suplesi=True``)."""
 
-    suplesi: str = "0"
+    suplesi: FlagField = False
     no_sep_suplesi: str = ""
     lokasi_laka: LokasiLaka = msgspec.field(default_factory=LokasiLaka)
 
@@ -156,17 +177,25 @@ class SepSuplesi(Request, kw_only=True):
 class Penjamin(Request, kw_only=True):
     """``penjamin``: accident details (2.0 has no ``penjamin.penjamin`` code any more)."""
 
-    tgl_kejadian: str = ""
+    tgl_kejadian: DateField = ""
     keterangan: str = ""
     suplesi: SepSuplesi = msgspec.field(default_factory=SepSuplesi)
 
 
 class Jaminan(Request, kw_only=True):
-    """``jaminan`` of an insert: accident type, police report number, details."""
+    """``jaminan`` of an insert: accident type, police report number, details.
+
+    An accident (``laka_lantas`` 1-3) needs ``penjamin.tgl_kejadian``.
+    """
 
     laka_lantas: str = "0"
     no_lp: str = msgspec.field(default="", name="noLP")
     penjamin: Penjamin = msgspec.field(default_factory=Penjamin)
+
+    def __post_init__(self) -> None:
+        self.laka_lantas = _validate.code(LakaLantas, self.laka_lantas, "jaminan.laka_lantas")
+        super().__post_init__()
+        _check_accident(self.laka_lantas, self.penjamin)
 
 
 class JaminanUpdate(Request, kw_only=True):
@@ -175,12 +204,22 @@ class JaminanUpdate(Request, kw_only=True):
     laka_lantas: str = "0"
     penjamin: Penjamin = msgspec.field(default_factory=Penjamin)
 
+    def __post_init__(self) -> None:
+        self.laka_lantas = _validate.code(LakaLantas, self.laka_lantas, "jaminan.laka_lantas")
+        super().__post_init__()
+        _check_accident(self.laka_lantas, self.penjamin)
+
 
 class Skdp(Request, kw_only=True):
     """``skdp``: surat kontrol / SKDP number and the DPJP who wrote it."""
 
     no_surat: str = ""
     kode_dpjp: str = msgspec.field(default="", name="kodeDPJP")
+
+
+def _check_accident(laka: str, penjamin: Penjamin) -> None:
+    if laka != LakaLantas.BKLL.value and not penjamin.tgl_kejadian:
+        raise ValueError("an accident SEP (laka_lantas 1-3) needs jaminan.penjamin.tgl_kejadian")
 
 
 # --------------------------------------------------------------------------------------------
@@ -191,7 +230,7 @@ class SepInsert(Request, kw_only=True):
     """``t_sep`` of ``POST SEP/2.0/insert``."""
 
     no_kartu: str
-    tgl_sep: str
+    tgl_sep: DateField
     ppk_pelayanan: str
     jns_pelayanan: str
     kls_rawat: KlsRawat
@@ -205,7 +244,7 @@ class SepInsert(Request, kw_only=True):
     jaminan: Jaminan = msgspec.field(default_factory=Jaminan)
     tujuan_kunj: str = "0"
     flag_procedure: str = ""
-    kd_penunjang: str = ""
+    kode_penunjang: str = msgspec.field(default="", name="kdPenunjang")
     assesment_pel: str = ""
     skdp: Skdp = msgspec.field(default_factory=Skdp)
     dpjp_layan: str = ""
@@ -241,7 +280,7 @@ class PengajuanSep(Request, kw_only=True):
     """``t_sep`` of ``POST Sep/pengajuanSEP`` and ``POST Sep/aprovalSEP``."""
 
     no_kartu: str
-    tgl_sep: str
+    tgl_sep: DateField
     jns_pelayanan: str
     jns_pengajuan: str
     keterangan: str = ""
@@ -254,8 +293,8 @@ class UpdateTglPulang(Request, kw_only=True):
     no_sep: str
     status_pulang: str
     no_surat_meninggal: str = ""
-    tgl_meninggal: str = ""
-    tgl_pulang: str
+    tgl_meninggal: DateField = ""
+    tgl_pulang: DateField
     no_lp_manual: str = msgspec.field(default="", name="noLPManual")
     user: str
 
@@ -265,8 +304,8 @@ class SepInternalDelete(Request, kw_only=True):
 
     no_sep: str
     no_surat: str
-    tgl_rujukan_internal: str
-    kd_poli_tuj: str
+    tgl_rujukan_internal: DateField
+    kode_poli_tujuan: str = msgspec.field(name="kdPoliTuj")
     user: str
 
 
@@ -274,10 +313,10 @@ class RandomAnswer(Request, kw_only=True):
     """``t_sep`` of ``POST SEP/FingerPrint/randomanswer``."""
 
     no_kartu: str
-    tgl_sep: str
+    tgl_sep: DateField
     jen_pel: str
     ppk_pel_sep: str
-    tgl_lahir: str
+    tgl_lahir: DateField
     ppk_pst: str
     user: str
 

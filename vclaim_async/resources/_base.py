@@ -1,13 +1,34 @@
-"""What every resource shares: a handle on the client's request method."""
+"""The one seam between resources and the network: ``Resource._request``.
+
+A resource method names its catalog operation, its path parameters, its body and its model in
+one call; this module turns that into transport -> envelope -> model and tells the hooks.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Literal, TypeVar, overload
+
+import msgspec
+
+from .._envelope import decode_answer
+from .._hooks import CallEvent
+from ..errors import APIError, VClaimError
 
 if TYPE_CHECKING:
+    from .._catalog import Endpoint
     from .._client import VClaimClient
+    from .._transport import Answer
 
 __all__ = ["Resource"]
+
+T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
+
+_encoder = msgspec.json.Encoder()
 
 
 class Resource:
@@ -17,3 +38,116 @@ class Resource:
 
     def __init__(self, client: VClaimClient) -> None:
         self._client = client
+
+    @overload
+    async def _request(
+        self,
+        operation: str,
+        params: Mapping[str, str],
+        *,
+        model: type[T],
+        body: msgspec.Struct | None = None,
+        nullable: Literal[False] = False,
+    ) -> T: ...
+
+    @overload
+    async def _request(
+        self,
+        operation: str,
+        params: Mapping[str, str],
+        *,
+        model: type[T],
+        body: msgspec.Struct | None = None,
+        nullable: Literal[True],
+    ) -> T | None: ...
+
+    async def _request(
+        self,
+        operation: str,
+        params: Mapping[str, str],
+        *,
+        model: type[T],
+        body: msgspec.Struct | None = None,
+        nullable: bool = False,
+    ) -> T | None:
+        """Send catalog ``operation`` and decode its answer into ``model``.
+
+        ``params`` fill the row's path template (already checked and percent-encoded);
+        ``nullable=True`` lets a ``null`` answer through as None instead of a DecodeError.
+        """
+        value, _ = await self._send(operation, params, model=model, body=body, nullable=nullable)
+        return value
+
+    async def _send(
+        self,
+        operation: str,
+        params: Mapping[str, str],
+        *,
+        model: type[T],
+        body: msgspec.Struct | None = None,
+        nullable: bool = False,
+    ) -> tuple[T | None, Answer]:
+        """As :meth:`_request`, also returning the raw answer (attempts, timestamp)."""
+        client = self._client
+        endpoint = client.endpoint(operation)
+        path = endpoint.path.format_map(params)
+        data = None if body is None else _encoder.encode(body)
+        config = client.config
+        started = time.monotonic()
+        answer: Answer | None = None
+        try:
+            answer = await client.transport.request(endpoint, path, data)
+            value = decode_answer(
+                answer.status,
+                answer.body,
+                timestamp=answer.timestamp,
+                encrypted=endpoint.encrypted,
+                model=model,
+                cons_id=config.cons_id,
+                secret=config.secret,
+                nullable=nullable,
+                endpoint=endpoint.name,
+            )
+        except VClaimError as exc:
+            exc.endpoint = exc.endpoint or operation
+            if answer is not None:
+                exc.attempts = answer.attempts
+            _emit(client, endpoint, started, answer, exc)
+            raise
+        _emit(client, endpoint, started, answer, None)
+        return value, answer
+
+
+def _emit(
+    client: VClaimClient,
+    endpoint: Endpoint,
+    started: float,
+    answer: Answer | None,
+    error: VClaimError | None,
+) -> None:
+    hooks = client._hooks
+    if not hooks:
+        return
+    status = answer.status if answer is not None else getattr(error, "status", None)
+    if error is None:
+        code: str | None = "200"
+    else:
+        code = error.code if isinstance(error, APIError) else None
+    attempts = answer.attempts if answer is not None else None
+    if attempts is None:
+        attempts = (error.attempts if error is not None else None) or 1
+    event = CallEvent(
+        operation=endpoint.name,
+        method=endpoint.method,
+        status=status,
+        code=code,
+        attempts=attempts,
+        latency=time.monotonic() - started,
+        error=None if error is None else type(error).__name__,
+    )
+    for hook in hooks:
+        try:
+            hook(event)
+        except Exception:
+            # A broken metrics hook must never break a hospital's eligibility check.
+            logger.exception("vclaim: hook %r failed", hook)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import AsyncIterable, Callable, Iterable
+from typing import Literal
 
 from .. import _validate
-from .._bulk import CheckKind, CheckProgress, CheckStream, _Engine
+from .._bulk import CheckKind, CheckProgress, CheckStream, _Engine, classify
+from .._validate import DateLike
+from ..errors import DecodeError
 from ..models.peserta import Peserta, PesertaPayload
 from ._base import Resource
 
@@ -18,7 +20,19 @@ class PesertaResource(Resource):
 
     __slots__ = ()
 
-    async def by_card(self, no_kartu: str, tgl_sep: datetime.date | str | None = None) -> Peserta:
+    async def lookup(self, identifier: str, tgl_sep: DateLike | None = None) -> Peserta:
+        """The participant with card number (13 digits) or NIK (16 digits) ``identifier``.
+
+        The kind is picked by length, as ``check_many(kind="auto")`` does; anything else is a
+        :class:`ValueError` before sending. ``tgl_sep`` defaults to today in Asia/Jakarta.
+        """
+        if not isinstance(identifier, str):
+            raise TypeError(f"identifier must be a str, got {type(identifier).__name__}")
+        kind, value = classify(identifier)
+        peserta, _ = await self._look_up(kind, value, _service_date(tgl_sep))
+        return peserta
+
+    async def by_card(self, no_kartu: str, tgl_sep: DateLike | None = None) -> Peserta:
         """The participant holding JKN card ``no_kartu`` (13 digits) on ``tgl_sep``.
 
         ``tgl_sep`` defaults to today in Asia/Jakarta. Raises :class:`ValueError` before
@@ -29,22 +43,22 @@ class PesertaResource(Resource):
             "no_kartu": _validate.card_number(no_kartu),
             "tgl_sep": _service_date(tgl_sep),
         }
-        payload = await self._client._call("peserta.by_card", params, model=PesertaPayload)
+        payload = await self._request("peserta.by_card", params, model=PesertaPayload)
         return payload.peserta
 
-    async def by_nik(self, nik: str, tgl_sep: datetime.date | str | None = None) -> Peserta:
+    async def by_nik(self, nik: str, tgl_sep: DateLike | None = None) -> Peserta:
         """The participant with national identity number ``nik`` (16 digits) on ``tgl_sep``.
 
         ``tgl_sep`` defaults to today in Asia/Jakarta.
         """
         params = {"nik": _validate.nik(nik), "tgl_sep": _service_date(tgl_sep)}
-        payload = await self._client._call("peserta.by_nik", params, model=PesertaPayload)
+        payload = await self._request("peserta.by_nik", params, model=PesertaPayload)
         return payload.peserta
 
     def check_many(
         self,
         identifiers: Iterable[str] | AsyncIterable[str],
-        tgl_sep: datetime.date | str | None = None,
+        tgl_sep: DateLike | None = None,
         *,
         kind: CheckKind = "auto",
         ordered: bool = False,
@@ -74,7 +88,8 @@ class PesertaResource(Resource):
         early ``break`` stops the workers at once. Bad arguments raise :class:`ValueError` here.
         """
         engine = _Engine(
-            self._client,
+            self._look_up,
+            self._client.config.max_concurrency,
             identifiers,
             tgl_sep,
             kind=kind,
@@ -84,8 +99,21 @@ class PesertaResource(Resource):
         )
         return CheckStream(engine)
 
+    async def _look_up(
+        self, kind: Literal["card", "nik"], value: str, tgl_sep: str
+    ) -> tuple[Peserta, int]:
+        """One checked look-up and how many attempts it took (for ``check_many``)."""
+        if kind == "card":
+            operation, params = "peserta.by_card", {"no_kartu": value, "tgl_sep": tgl_sep}
+        else:
+            operation, params = "peserta.by_nik", {"nik": value, "tgl_sep": tgl_sep}
+        payload, answer = await self._send(operation, params, model=PesertaPayload)
+        if payload is None:  # pragma: no cover - only a nullable request answers None
+            raise DecodeError("participant answer has no data", endpoint=operation)
+        return payload.peserta, answer.attempts
 
-def _service_date(value: datetime.date | str | None) -> str:
+
+def _service_date(value: DateLike | None) -> str:
     if value is None:
         return _validate.today_jakarta().isoformat()
     return _validate.date_segment(value, "tgl_sep")

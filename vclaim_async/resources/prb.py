@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .. import _validate
+from .._validate import DateLike
 from ..errors import DecodeError
 from ..models.enums import PenyakitPrb
 from ..models.prb import (
@@ -24,8 +25,6 @@ from ..models.prb import (
     PrbUpdateRequest,
     TPrb,
 )
-from . import _args
-from ._args import DateLike
 from ._base import Resource
 
 __all__ = ["PrbResource"]
@@ -50,21 +49,21 @@ class PrbResource(Resource):
         keterangan: str = "",
         saran: str = "",
     ) -> PrbCreated:
-        """Issue a rujuk balik (``POST PRB/insert``); BPJS asks for a numeric ``user``."""
+        """Issue a rujuk balik (catalog ``prb.insert``); BPJS asks for a numeric ``user``."""
         body = PrbInsert(
-            no_sep=_args.text(no_sep, "no_sep"),
+            no_sep=_validate.text(no_sep, "no_sep"),
             no_kartu=_validate.card_number(no_kartu),
-            alamat=_args.text(alamat, "alamat"),
-            email=_args.text(email, "email", required=False),
-            program_prb=_args.code(PenyakitPrb, program_prb, "program_prb"),
-            kode_dpjp=_args.text(kode_dpjp, "kode_dpjp"),
-            keterangan=_args.text(keterangan, "keterangan", required=False),
-            saran=_args.text(saran, "saran", required=False),
-            user=_args.text(user, "user"),
-            obat=_obat(obat),
+            alamat=_validate.text(alamat, "alamat"),
+            email=_validate.text(email, "email", required=False),
+            program_prb=_validate.code(PenyakitPrb, program_prb, "program_prb"),
+            kode_dpjp=_validate.text(kode_dpjp, "kode_dpjp"),
+            keterangan=_validate.text(keterangan, "keterangan", required=False),
+            saran=_validate.text(saran, "saran", required=False),
+            user=_validate.text(user, "user"),
+            obat=list(obat),
         )
         request = PrbInsertRequest(request=TPrb(t_prb=body))
-        return await self._client._call("prb.insert", {}, model=PrbCreated, body=request)
+        return await self._request("prb.insert", {}, model=PrbCreated, body=request)
 
     async def update(
         self,
@@ -79,66 +78,59 @@ class PrbResource(Resource):
         keterangan: str = "",
         saran: str = "",
     ) -> str:
-        """Change a rujuk balik (``PUT PRB/Update``); answers a plain string."""
+        """Change a rujuk balik (catalog ``prb.update``); answers a plain string."""
         body = PrbUpdate(
-            no_srb=_args.text(no_srb, "no_srb"),
-            no_sep=_args.text(no_sep, "no_sep"),
-            alamat=_args.text(alamat, "alamat"),
-            email=_args.text(email, "email", required=False),
-            kode_dpjp=_args.text(kode_dpjp, "kode_dpjp"),
-            keterangan=_args.text(keterangan, "keterangan", required=False),
-            saran=_args.text(saran, "saran", required=False),
-            user=_args.text(user, "user"),
-            obat=_obat(obat),
+            no_srb=_validate.text(no_srb, "no_srb"),
+            no_sep=_validate.text(no_sep, "no_sep"),
+            alamat=_validate.text(alamat, "alamat"),
+            email=_validate.text(email, "email", required=False),
+            kode_dpjp=_validate.text(kode_dpjp, "kode_dpjp"),
+            keterangan=_validate.text(keterangan, "keterangan", required=False),
+            saran=_validate.text(saran, "saran", required=False),
+            user=_validate.text(user, "user"),
+            obat=list(obat),
         )
         request = PrbUpdateRequest(request=TPrb(t_prb=body))
-        return await self._client._call("prb.update", {}, model=str, body=request)
+        return await self._request("prb.update", {}, model=str, body=request)
 
     async def delete(self, no_srb: str, no_sep: str, user: str) -> str:
-        """Delete a rujuk balik (``DELETE PRB/Delete``, body included)."""
+        """Delete a rujuk balik (catalog ``prb.delete``, body included)."""
         body = PrbDelete(
-            no_srb=_args.text(no_srb, "no_srb"),
-            no_sep=_args.text(no_sep, "no_sep"),
-            user=_args.text(user, "user"),
+            no_srb=_validate.text(no_srb, "no_srb"),
+            no_sep=_validate.text(no_sep, "no_sep"),
+            user=_validate.text(user, "user"),
         )
         request = PrbDeleteRequest(request=TPrb(t_prb=body))
-        return await self._client._call("prb.delete", {}, model=str, body=request)
+        return await self._request("prb.delete", {}, model=str, body=request)
 
     async def get(self, no_srb: str, no_sep: str) -> Prb:
         """A rujuk balik by its SRB number and the SEP it was issued on."""
         params = {
-            "no_srb": _args.identifier(no_srb, "no_srb"),
-            "no_sep": _args.identifier(no_sep, "no_sep"),
+            "no_srb": _validate.path_segment(no_srb, "no_srb"),
+            "no_sep": _validate.path_segment(no_sep, "no_sep"),
         }
-        result = await self._client._call("prb.get", params, model=PrbDetailResult)
+        result = await self._request("prb.get", params, model=PrbDetailResult)
         if result.prb is None:
             raise DecodeError("answer has no prb object", endpoint="prb.get")
         return result.prb
 
     async def list_by_date(self, tgl_mulai: DateLike, tgl_akhir: DateLike) -> list[PrbListItem]:
         """Rujuk balik issued between two dates (both included)."""
-        first, last = _args.date_range(tgl_mulai, tgl_akhir, "list_by_date")
+        first, last = _validate.date_range(tgl_mulai, tgl_akhir, "list_by_date")
         params = {"tgl_mulai": first.isoformat(), "tgl_akhir": last.isoformat()}
-        result = await self._client._call("prb.list_by_date", params, model=PrbListResult)
+        result = await self._request("prb.list_by_date", params, model=PrbListResult)
         return [] if result.prb is None else result.prb.items
 
-    async def rekap_potensi(self, tahun: int, bulan: int) -> list[PotensiPrb]:
+    async def list_rekap_potensi(self, tahun: int, bulan: int) -> list[PotensiPrb]:
         """Claims of a month flagged as potential PRB patients.
 
         BPJS may answer an empty string instead of an empty list; both come back as ``[]``.
         """
-        mm, yyyy = _args.month(bulan, tahun, pad=True)
-        result = await self._client._call_nullable(
-            "prb.rekap_potensi", {"tahun": yyyy, "bulan": mm}, model=PotensiPrbList
+        mm, yyyy = _validate.month(bulan, tahun, pad=True)
+        result = await self._request(
+            "prb.list_rekap_potensi",
+            {"tahun": yyyy, "bulan": mm},
+            model=PotensiPrbList,
+            nullable=True,
         )
         return [] if result is None else result.items
-
-
-def _obat(items: Sequence[PrbObat]) -> list[PrbObat]:
-    drugs = list(items)
-    for drug in drugs:
-        if not isinstance(drug, PrbObat):
-            raise TypeError(f"obat items must be PrbObat, got {type(drug).__name__}")
-        for field in ("kd_obat", "signa1", "signa2", "jml_obat"):
-            _args.text(getattr(drug, field), f"obat.{field}")
-    return drugs

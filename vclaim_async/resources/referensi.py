@@ -8,6 +8,7 @@ path characters in them are refused before anything is sent.
 from __future__ import annotations
 
 from .. import _validate
+from .._validate import DateLike
 from ..models.enums import JenisFaskes, JnsPelayanan
 from ..models.referensi import (
     DiagnosaList,
@@ -17,8 +18,6 @@ from ..models.referensi import (
     ProcedureList,
     ReferensiList,
 )
-from . import _args
-from ._args import DateLike
 from ._base import Resource
 
 __all__ = ["ReferensiResource"]
@@ -29,94 +28,94 @@ class ReferensiResource(Resource):
 
     __slots__ = ()
 
-    async def diagnosa(self, keyword: str) -> list[KodeNama]:
+    async def list_diagnosa(self, keyword: str) -> list[KodeNama]:
         """ICD-10 diagnoses whose code or name matches ``keyword``."""
         params = {"keyword": _keyword(keyword)}
-        result = await self._client._call("referensi.diagnosa", params, model=DiagnosaList)
+        result = await self._request("referensi.list_diagnosa", params, model=DiagnosaList)
         return result.diagnosa
 
-    async def poli(self, keyword: str) -> list[KodeNama]:
+    async def list_poli(self, keyword: str) -> list[KodeNama]:
         """Clinics (poli) whose code or name matches ``keyword``."""
         params = {"keyword": _keyword(keyword)}
-        result = await self._client._call("referensi.poli", params, model=PoliList)
+        result = await self._request("referensi.list_poli", params, model=PoliList)
         return result.poli
 
-    async def faskes(self, keyword: str, jenis_faskes: JenisFaskes | str) -> list[KodeNama]:
+    async def list_faskes(self, keyword: str, jenis_faskes: JenisFaskes | str) -> list[KodeNama]:
         """Health facilities of a level (1 = FKTP, 2 = hospital) matching ``keyword``."""
         params = {
             "keyword": _keyword(keyword),
-            "jenis_faskes": _args.code(JenisFaskes, jenis_faskes, "jenis_faskes"),
+            "jenis_faskes": _validate.code(JenisFaskes, jenis_faskes, "jenis_faskes"),
         }
-        result = await self._client._call("referensi.faskes", params, model=FaskesList)
+        result = await self._request("referensi.list_faskes", params, model=FaskesList)
         return result.faskes
 
-    async def dokter_dpjp(
+    async def list_dokter_dpjp(
         self, jns_pelayanan: JnsPelayanan | str, tgl_pelayanan: DateLike, kode_spesialis: str
     ) -> list[KodeNama]:
         """Attending doctors (DPJP) of a specialty on a date, for ``dpjpLayan``."""
         params = {
-            "jns_pelayanan": _args.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
+            "jns_pelayanan": _validate.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
             "tgl_pelayanan": _validate.date_segment(tgl_pelayanan, "tgl_pelayanan"),
-            "kode_spesialis": _args.identifier(kode_spesialis, "kode_spesialis"),
+            "kode_spesialis": _validate.path_segment(kode_spesialis, "kode_spesialis"),
         }
-        return await self._list("referensi.dokter_dpjp", params)
+        return await self._list("referensi.list_dokter_dpjp", params)
 
-    async def propinsi(self) -> list[KodeNama]:
+    async def list_propinsi(self) -> list[KodeNama]:
         """Provinces."""
-        return await self._list("referensi.propinsi", {})
+        return await self._list("referensi.list_propinsi", {})
 
-    async def kabupaten(self, kd_propinsi: str) -> list[KodeNama]:
+    async def list_kabupaten(self, kode_propinsi: str) -> list[KodeNama]:
         """Regencies and cities of a province."""
-        params = {"kd_propinsi": _args.identifier(kd_propinsi, "kd_propinsi")}
-        return await self._list("referensi.kabupaten", params)
+        params = {"kode_propinsi": _validate.path_segment(kode_propinsi, "kode_propinsi")}
+        return await self._list("referensi.list_kabupaten", params)
 
-    async def kecamatan(self, kd_kabupaten: str) -> list[KodeNama]:
+    async def list_kecamatan(self, kode_kabupaten: str) -> list[KodeNama]:
         """Districts of a regency or city."""
-        params = {"kd_kabupaten": _args.identifier(kd_kabupaten, "kd_kabupaten")}
-        return await self._list("referensi.kecamatan", params)
+        params = {"kode_kabupaten": _validate.path_segment(kode_kabupaten, "kode_kabupaten")}
+        return await self._list("referensi.list_kecamatan", params)
 
-    async def diagnosa_prb(self) -> list[KodeNama]:
+    async def list_diagnosa_prb(self) -> list[KodeNama]:
         """Diagnoses of the PRB programme (codes may carry trailing spaces, kept as sent)."""
-        return await self._list("referensi.diagnosa_prb", {})
+        return await self._list("referensi.list_diagnosa_prb", {})
 
-    async def obat_prb(self, keyword: str) -> list[KodeNama]:
+    async def list_obat_prb(self, keyword: str) -> list[KodeNama]:
         """Generic PRB drugs whose name matches ``keyword``."""
-        return await self._list("referensi.obat_prb", {"keyword": _keyword(keyword)})
+        return await self._list("referensi.list_obat_prb", {"keyword": _keyword(keyword)})
 
-    async def procedure(self, keyword: str) -> list[KodeNama]:
+    async def list_prosedur(self, keyword: str) -> list[KodeNama]:
         """ICD-9-CM procedures whose code or name matches ``keyword`` (for LPK)."""
         params = {"keyword": _keyword(keyword)}
-        result = await self._client._call("referensi.procedure", params, model=ProcedureList)
+        result = await self._request("referensi.list_prosedur", params, model=ProcedureList)
         return result.procedure
 
-    async def kelas_rawat(self) -> list[KodeNama]:
+    async def list_kelas_rawat(self) -> list[KodeNama]:
         """Care classes (for LPK)."""
-        return await self._list("referensi.kelas_rawat", {})
+        return await self._list("referensi.list_kelas_rawat", {})
 
-    async def dokter(self, keyword: str) -> list[KodeNama]:
+    async def list_dokter(self, keyword: str) -> list[KodeNama]:
         """The facility's own doctors whose name matches ``keyword`` (for LPK)."""
-        return await self._list("referensi.dokter", {"keyword": _keyword(keyword)})
+        return await self._list("referensi.list_dokter", {"keyword": _keyword(keyword)})
 
-    async def spesialistik(self) -> list[KodeNama]:
+    async def list_spesialistik(self) -> list[KodeNama]:
         """Specialties (for LPK)."""
-        return await self._list("referensi.spesialistik", {})
+        return await self._list("referensi.list_spesialistik", {})
 
-    async def ruang_rawat(self) -> list[KodeNama]:
+    async def list_ruang_rawat(self) -> list[KodeNama]:
         """Ward types (for LPK)."""
-        return await self._list("referensi.ruang_rawat", {})
+        return await self._list("referensi.list_ruang_rawat", {})
 
-    async def cara_keluar(self) -> list[KodeNama]:
+    async def list_cara_keluar(self) -> list[KodeNama]:
         """Ways of leaving the hospital (for LPK)."""
-        return await self._list("referensi.cara_keluar", {})
+        return await self._list("referensi.list_cara_keluar", {})
 
-    async def pasca_pulang(self) -> list[KodeNama]:
+    async def list_pasca_pulang(self) -> list[KodeNama]:
         """States after discharge (for LPK)."""
-        return await self._list("referensi.pasca_pulang", {})
+        return await self._list("referensi.list_pasca_pulang", {})
 
     async def _list(self, name: str, params: dict[str, str]) -> list[KodeNama]:
-        result = await self._client._call(name, params, model=ReferensiList)
+        result = await self._request(name, params, model=ReferensiList)
         return result.items
 
 
 def _keyword(value: str) -> str:
-    return _validate.path_segment(value, "keyword")
+    return _validate.path_segment(value, "keyword", spaces=True)

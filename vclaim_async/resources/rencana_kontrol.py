@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TypedDict
 
 from .. import _validate
-from ..models.enums import FilterRencanaKontrol, JnsKontrol, PenyakitPrb
+from .._validate import DateLike
+from ..models.enums import FilterRencanaKontrol, JnsKontrol
 from ..models.rencana_kontrol import (
     FormPrb,
     JadwalDokter,
@@ -35,8 +36,6 @@ from ..models.rencana_kontrol import (
     SuratKontrolResultV2,
     TSuratKontrol,
 )
-from . import _args
-from ._args import DateLike
 from ._base import Resource
 
 __all__ = ["RencanaKontrolResource"]
@@ -65,12 +64,12 @@ class RencanaKontrolResource(Resource):
         tgl_rencana_kontrol: DateLike,
         user: str,
     ) -> SuratKontrolResult:
-        """Issue a surat kontrol after SEP ``no_sep`` (``POST RencanaKontrol/insert``)."""
+        """Issue a surat kontrol after SEP ``no_sep`` (catalog ``rencana_kontrol.insert``)."""
         body = RencanaKontrolInsert(
             **_kontrol(no_sep, kode_dokter, poli_kontrol, tgl_rencana_kontrol, user),
         )
         request = RencanaKontrolInsertRequest(request=body)
-        return await self._client._call(
+        return await self._request(
             "rencana_kontrol.insert", {}, model=SuratKontrolResult, body=request
         )
 
@@ -84,13 +83,13 @@ class RencanaKontrolResource(Resource):
         user: str,
         form_prb: FormPrb | None = None,
     ) -> SuratKontrolResultV2:
-        """Issue a surat kontrol with a PRB assessment (``POST RencanaKontrol/v2/Insert``)."""
+        """Issue a surat kontrol with a PRB assessment (catalog ``rencana_kontrol.insert_v2``)."""
         body = RencanaKontrolInsertV2(
             **_kontrol(no_sep, kode_dokter, poli_kontrol, tgl_rencana_kontrol, user),
-            form_prb=_form_prb(form_prb),
+            form_prb=form_prb if form_prb is not None else FormPrb(),
         )
         request = RencanaKontrolInsertV2Request(request=body)
-        return await self._client._call(
+        return await self._request(
             "rencana_kontrol.insert_v2", {}, model=SuratKontrolResultV2, body=request
         )
 
@@ -104,13 +103,13 @@ class RencanaKontrolResource(Resource):
         tgl_rencana_kontrol: DateLike,
         user: str,
     ) -> SuratKontrolResult:
-        """Change a surat kontrol (``PUT RencanaKontrol/Update``)."""
+        """Change a surat kontrol (catalog ``rencana_kontrol.update``)."""
         body = RencanaKontrolUpdate(
-            no_surat_kontrol=_args.text(no_surat_kontrol, "no_surat_kontrol"),
+            no_surat_kontrol=_validate.text(no_surat_kontrol, "no_surat_kontrol"),
             **_kontrol(no_sep, kode_dokter, poli_kontrol, tgl_rencana_kontrol, user),
         )
         request = RencanaKontrolUpdateRequest(request=body)
-        return await self._client._call(
+        return await self._request(
             "rencana_kontrol.update", {}, model=SuratKontrolResult, body=request
         )
 
@@ -125,25 +124,25 @@ class RencanaKontrolResource(Resource):
         user: str,
         form_prb: FormPrb | None = None,
     ) -> SuratKontrolResultV2:
-        """Change a surat kontrol and its PRB assessment (``PUT RencanaKontrol/v2/Update``)."""
+        """Change a surat kontrol and its PRB assessment (catalog ``rencana_kontrol.update_v2``)."""
         body = RencanaKontrolUpdateV2(
-            no_surat_kontrol=_args.text(no_surat_kontrol, "no_surat_kontrol"),
+            no_surat_kontrol=_validate.text(no_surat_kontrol, "no_surat_kontrol"),
             **_kontrol(no_sep, kode_dokter, poli_kontrol, tgl_rencana_kontrol, user),
-            form_prb=_form_prb(form_prb),
+            form_prb=form_prb if form_prb is not None else FormPrb(),
         )
         request = RencanaKontrolUpdateV2Request(request=body)
-        return await self._client._call(
+        return await self._request(
             "rencana_kontrol.update_v2", {}, model=SuratKontrolResultV2, body=request
         )
 
     async def delete(self, no_surat_kontrol: str, user: str) -> None:
-        """Delete a surat kontrol or SPRI (``DELETE RencanaKontrol/Delete``); answers null."""
+        """Delete a surat kontrol or SPRI (catalog ``rencana_kontrol.delete``); answers null."""
         body = SuratKontrolDelete(
-            no_surat_kontrol=_args.text(no_surat_kontrol, "no_surat_kontrol"),
-            user=_args.text(user, "user"),
+            no_surat_kontrol=_validate.text(no_surat_kontrol, "no_surat_kontrol"),
+            user=_validate.text(user, "user"),
         )
         request = RencanaKontrolDeleteRequest(request=TSuratKontrol(t_suratkontrol=body))
-        await self._client._call_nullable("rencana_kontrol.delete", {}, model=str, body=request)
+        await self._request("rencana_kontrol.delete", {}, model=str, body=request, nullable=True)
 
     # -- SPRI --------------------------------------------------------------------------------
 
@@ -156,16 +155,16 @@ class RencanaKontrolResource(Resource):
         tgl_rencana_kontrol: DateLike,
         user: str,
     ) -> SpriResult:
-        """Issue an SPRI, an inpatient admission order (``POST RencanaKontrol/InsertSPRI``)."""
+        """Issue an SPRI, an inpatient admission order (catalog ``rencana_kontrol.insert_spri``)."""
         body = SpriInsert(
             no_kartu=_validate.card_number(no_kartu),
-            kode_dokter=_args.text(kode_dokter, "kode_dokter"),
-            poli_kontrol=_args.text(poli_kontrol, "poli_kontrol"),
-            tgl_rencana_kontrol=_args.body_date(tgl_rencana_kontrol, "tgl_rencana_kontrol"),
-            user=_args.text(user, "user"),
+            kode_dokter=_validate.text(kode_dokter, "kode_dokter"),
+            poli_kontrol=_validate.text(poli_kontrol, "poli_kontrol"),
+            tgl_rencana_kontrol=_validate.body_date(tgl_rencana_kontrol, "tgl_rencana_kontrol"),
+            user=_validate.text(user, "user"),
         )
         request = SpriInsertRequest(request=body)
-        return await self._client._call(
+        return await self._request(
             "rencana_kontrol.insert_spri", {}, model=SpriResult, body=request
         )
 
@@ -178,16 +177,16 @@ class RencanaKontrolResource(Resource):
         tgl_rencana_kontrol: DateLike,
         user: str,
     ) -> SpriResult:
-        """Change an SPRI (``PUT RencanaKontrol/UpdateSPRI``)."""
+        """Change an SPRI (catalog ``rencana_kontrol.update_spri``)."""
         body = SpriUpdate(
-            no_spri=_args.text(no_spri, "no_spri"),
-            kode_dokter=_args.text(kode_dokter, "kode_dokter"),
-            poli_kontrol=_args.text(poli_kontrol, "poli_kontrol"),
-            tgl_rencana_kontrol=_args.body_date(tgl_rencana_kontrol, "tgl_rencana_kontrol"),
-            user=_args.text(user, "user"),
+            no_spri=_validate.text(no_spri, "no_spri"),
+            kode_dokter=_validate.text(kode_dokter, "kode_dokter"),
+            poli_kontrol=_validate.text(poli_kontrol, "poli_kontrol"),
+            tgl_rencana_kontrol=_validate.body_date(tgl_rencana_kontrol, "tgl_rencana_kontrol"),
+            user=_validate.text(user, "user"),
         )
         request = SpriUpdateRequest(request=body)
-        return await self._client._call(
+        return await self._request(
             "rencana_kontrol.update_spri", {}, model=SpriResult, body=request
         )
 
@@ -195,13 +194,13 @@ class RencanaKontrolResource(Resource):
 
     async def get_sep(self, no_sep: str) -> RencanaKontrolSep:
         """The SEP a surat kontrol would follow, as rencana kontrol sees it."""
-        params = {"no_sep": _args.identifier(no_sep, "no_sep")}
-        return await self._client._call("rencana_kontrol.get_sep", params, model=RencanaKontrolSep)
+        params = {"no_sep": _validate.path_segment(no_sep, "no_sep")}
+        return await self._request("rencana_kontrol.get_sep", params, model=RencanaKontrolSep)
 
     async def get(self, no_surat_kontrol: str) -> SuratKontrolDetail:
         """A surat kontrol or SPRI by number (``sep`` is None for an SPRI)."""
-        params = {"no_surat_kontrol": _args.identifier(no_surat_kontrol, "no_surat_kontrol")}
-        return await self._client._call("rencana_kontrol.get", params, model=SuratKontrolDetail)
+        params = {"no_surat_kontrol": _validate.path_segment(no_surat_kontrol, "no_surat_kontrol")}
+        return await self._request("rencana_kontrol.get", params, model=SuratKontrolDetail)
 
     async def list_by_card(
         self,
@@ -212,14 +211,14 @@ class RencanaKontrolResource(Resource):
         filter_by: FilterRencanaKontrol | str = _DEFAULT_FILTER,
     ) -> list[RencanaKontrolItem]:
         """A participant's surat kontrol in a month, by entry date or by planned date."""
-        mm, yyyy = _args.month(bulan, tahun, pad=True)
+        mm, yyyy = _validate.month(bulan, tahun, pad=True)
         params = {
             "bulan": mm,
             "tahun": yyyy,
             "no_kartu": _validate.card_number(no_kartu),
-            "filter": _args.code(FilterRencanaKontrol, filter_by, "filter_by"),
+            "filter_by": _validate.code(FilterRencanaKontrol, filter_by, "filter_by"),
         }
-        result = await self._client._call(
+        result = await self._request(
             "rencana_kontrol.list_by_card", params, model=RencanaKontrolList
         )
         return result.items
@@ -232,13 +231,13 @@ class RencanaKontrolResource(Resource):
         filter_by: FilterRencanaKontrol | str = _DEFAULT_FILTER,
     ) -> list[RencanaKontrolItem]:
         """Surat kontrol between two dates (both included), by entry or planned date."""
-        first, last = _args.date_range(tgl_awal, tgl_akhir, "list_by_date")
+        first, last = _validate.date_range(tgl_awal, tgl_akhir, "list_by_date")
         params = {
             "tgl_awal": first.isoformat(),
             "tgl_akhir": last.isoformat(),
-            "filter": _args.code(FilterRencanaKontrol, filter_by, "filter_by"),
+            "filter_by": _validate.code(FilterRencanaKontrol, filter_by, "filter_by"),
         }
-        result = await self._client._call(
+        result = await self._request(
             "rencana_kontrol.list_by_date", params, model=RencanaKontrolList
         )
         return result.items
@@ -251,11 +250,11 @@ class RencanaKontrolResource(Resource):
         ``nomor`` is the card number for an SPRI (jns_kontrol 1) and the noSEP for a rencana
         kontrol (2).
         """
-        jenis = _args.code(JnsKontrol, jns_kontrol, "jns_kontrol")
+        jenis = _validate.code(JnsKontrol, jns_kontrol, "jns_kontrol")
         if jenis == JnsKontrol.SPRI.value:
             number = _validate.card_number(nomor)
         else:
-            number = _args.identifier(nomor, "nomor")
+            number = _validate.path_segment(nomor, "nomor")
         params = {
             "jns_kontrol": jenis,
             "nomor": number,
@@ -263,37 +262,24 @@ class RencanaKontrolResource(Resource):
                 tgl_rencana_kontrol, "tgl_rencana_kontrol"
             ),
         }
-        result = await self._client._call(
-            "rencana_kontrol.list_poli", params, model=PoliKontrolList
-        )
+        result = await self._request("rencana_kontrol.list_poli", params, model=PoliKontrolList)
         return result.items
 
-    async def jadwal_dokter(
+    async def list_jadwal_dokter(
         self, jns_kontrol: JnsKontrol | str, kode_poli: str, tgl_rencana_kontrol: DateLike
     ) -> list[JadwalDokter]:
         """Doctors practising in clinic ``kode_poli`` on a kontrol date."""
         params = {
-            "jns_kontrol": _args.code(JnsKontrol, jns_kontrol, "jns_kontrol"),
-            "kode_poli": _args.identifier(kode_poli, "kode_poli"),
+            "jns_kontrol": _validate.code(JnsKontrol, jns_kontrol, "jns_kontrol"),
+            "kode_poli": _validate.path_segment(kode_poli, "kode_poli"),
             "tgl_rencana_kontrol": _validate.date_segment(
                 tgl_rencana_kontrol, "tgl_rencana_kontrol"
             ),
         }
-        result = await self._client._call(
-            "rencana_kontrol.jadwal_dokter", params, model=JadwalDokterList
+        result = await self._request(
+            "rencana_kontrol.list_jadwal_dokter", params, model=JadwalDokterList
         )
         return result.items
-
-
-def _form_prb(value: FormPrb | None) -> FormPrb:
-    if value is None:
-        return FormPrb()
-    if not isinstance(value, FormPrb):
-        raise TypeError(f"form_prb must be a FormPrb, got {type(value).__name__}")
-    if value.kd_status_prb is None:
-        return value
-    kode = _args.code(PenyakitPrb, value.kd_status_prb, "form_prb.kd_status_prb")
-    return FormPrb(kd_status_prb=kode, data=value.data)
 
 
 class _KontrolFields(TypedDict):
@@ -309,9 +295,9 @@ def _kontrol(
 ) -> _KontrolFields:
     """The fields every surat kontrol insert and update carries, checked."""
     return {
-        "no_sep": _args.text(no_sep, "no_sep"),
-        "kode_dokter": _args.text(kode_dokter, "kode_dokter"),
-        "poli_kontrol": _args.text(poli_kontrol, "poli_kontrol"),
-        "tgl_rencana_kontrol": _args.body_date(tgl_rencana_kontrol, "tgl_rencana_kontrol"),
-        "user": _args.text(user, "user"),
+        "no_sep": _validate.text(no_sep, "no_sep"),
+        "kode_dokter": _validate.text(kode_dokter, "kode_dokter"),
+        "poli_kontrol": _validate.text(poli_kontrol, "poli_kontrol"),
+        "tgl_rencana_kontrol": _validate.body_date(tgl_rencana_kontrol, "tgl_rencana_kontrol"),
+        "user": _validate.text(user, "user"),
     }

@@ -1,37 +1,31 @@
 """``client.sep``: the SEP lifecycle, applications, discharge dates, fingerprints.
 
-SEP applications (pengajuan) are submitted with :meth:`SepResource.pengajuan`, approved with
-:meth:`SepResource.approval` and listed with :meth:`SepResource.list_pengajuan`. **Cancelling an
-application has no BPJS endpoint**: the reference document's ``kunjungan/batalPengajuanSEP``
-is a route of the SIMGOS middleware, which only marks its own database row as cancelled. No
-public client calls BPJS to cancel one, so this client offers no such method; record a
-cancellation in your own system, as SIMGOS does.
+SEP applications (pengajuan) are submitted with :meth:`SepResource.insert_pengajuan`,
+approved with :meth:`SepResource.insert_persetujuan` and listed with
+:meth:`SepResource.list_pengajuan`. **Cancelling an application has no BPJS endpoint**: the
+reference document's ``kunjungan/batalPengajuanSEP`` is a route of the SIMGOS middleware,
+which only marks its own database row as cancelled. No public client calls BPJS to cancel one,
+so this client offers no such method; record a cancellation in your own system, as SIMGOS does.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 
-from .. import _validate
-from ..errors import DecodeError, NotFoundError, OutcomeUnknownError, VClaimError
+from .. import _reconcile, _validate
+from .._validate import DateLike
+from ..errors import DecodeError, NotFoundError
 from ..models.enums import (
-    AsalRujukan,
     AssesmentPel,
-    Eksekutif,
     FlagProcedure,
     JnsPelayanan,
     JnsPengajuan,
     KdPenunjang,
     KlsRawatHak,
-    KlsRawatNaik,
-    LakaLantas,
-    Pembiayaan,
     StatusPulang,
-    Suplesi,
     TujuanKunj,
 )
-from ..models.monitoring import Kunjungan
+from ..models.monitoring import HistoriPelayanan
 from ..models.referensi import KodeNama
 from ..models.sep import (
     ApprovalSepRequest,
@@ -44,10 +38,8 @@ from ..models.sep import (
     KllInduk,
     KllIndukList,
     KlsRawat,
-    LokasiLaka,
     PengajuanSep,
     PengajuanSepRequest,
-    Penjamin,
     PersetujuanSep,
     PersetujuanSepList,
     PesertaSep,
@@ -69,7 +61,6 @@ from ..models.sep import (
     SepInternalList,
     SepKatarak,
     SepRujukan,
-    SepSuplesi,
     SepUpdate,
     SepUpdateRequest,
     Skdp,
@@ -81,25 +72,19 @@ from ..models.sep import (
     UpdateTglPulangList,
     UpdateTglPulangRequest,
 )
-from . import _args
-from ._args import DateLike
 from ._base import Resource
 
 __all__ = ["SepResource"]
-
-logger = logging.getLogger("vclaim_async")
-
-#: How many times a reconciled insert may be sent when each answer is lost and no SEP landed.
-_RECONCILE_ROUNDS = 3
 
 
 class SepResource(Resource):
     """SEP (Surat Eligibilitas Peserta) operations.
 
-    The lifecycle is :meth:`insert` -> :meth:`get` -> :meth:`update` -> :meth:`inacbg` ->
-    :meth:`delete`. Applications: :meth:`pengajuan` submits one, :meth:`approval` approves it,
-    :meth:`list_pengajuan` lists them between two dates. There is no method to cancel an
-    application because BPJS has no endpoint for it (see the module docstring).
+    The lifecycle is :meth:`insert` -> :meth:`get` -> :meth:`update` -> :meth:`get_inacbg` ->
+    :meth:`delete`. Applications: :meth:`insert_pengajuan` submits one,
+    :meth:`insert_persetujuan` approves it, :meth:`list_pengajuan` lists them between two
+    dates. There is no method to cancel an application because BPJS has no endpoint for it
+    (see the module docstring).
     """
 
     __slots__ = ()
@@ -126,114 +111,108 @@ class SepResource(Resource):
         jaminan: Jaminan | None = None,
         tujuan_kunj: TujuanKunj | str = TujuanKunj.NORMAL,
         flag_procedure: FlagProcedure | str | None = None,
-        kd_penunjang: KdPenunjang | str | None = None,
+        kode_penunjang: KdPenunjang | str | None = None,
         assesment_pel: AssesmentPel | str | None = None,
         skdp: Skdp | None = None,
         dpjp_layan: str = "",
         reconcile: bool = False,
     ) -> InsertedSep:
-        """Issue an SEP (``POST SEP/2.0/insert``) and return it as BPJS issued it.
+        """Issue an SEP (catalog ``sep.insert``) and return it as BPJS issued it.
 
         A timeout, reset or 5xx after the request left raises
         :class:`~vclaim_async.errors.OutcomeUnknownError`: the SEP may exist. With
-        ``reconcile=True`` the client settles it instead: it notes the participant's SEPs of
-        that day before sending (one extra read), and after an unknown outcome it looks again
-        (:meth:`find_issued`). One new SEP there is returned as the result; none means the
-        insert never landed, so it is sent again (at most ``3`` rounds); more than one, or a
-        failed look-up, re-raises the original error. This trusts BPJS's visit monitoring to
-        list an SEP as soon as it is issued.
+        ``reconcile=True`` the client settles it instead, and never reads before the insert:
+        with answers arriving normally it costs no extra request. After a lost answer it reads
+        that participant's service history for that day (one read) and matches the request's
+        own card, date, service type, clinic and referral (:mod:`vclaim_async._reconcile`
+        explains the rule). One match is returned as the result (one more read: the SEP
+        itself); none proves the insert never landed, so it is sent again (at most 3 rounds);
+        two matches, or a history that cannot be read, raise the OutcomeUnknownError (two
+        matches name both numbers in ``.candidates``).
 
         ``ppk_pelayanan`` defaults to ``config.ppk_pelayanan`` (the hospital's BPJS code).
         ``kls_rawat`` may be a bare hak-kelas code when the patient does not move up a class;
         ``poli`` may be a bare clinic code for a non-executive clinic. ``flag_procedure`` and
-        ``kd_penunjang`` are only for ``tujuan_kunj`` other than Normal. Everything is checked
+        ``kode_penunjang`` are only for ``tujuan_kunj`` other than Normal. Everything is checked
         before sending; a write is never re-sent once it may have reached BPJS.
         """
         ppk = ppk_pelayanan if ppk_pelayanan is not None else self._client.config.ppk_pelayanan
         if ppk is None or not ppk.strip():
             raise ValueError("ppk_pelayanan is required: pass it or set VClaimConfig.ppk_pelayanan")
-        tujuan = _args.code(TujuanKunj, tujuan_kunj, "tujuan_kunj")
-        flag = _args.optional_code(FlagProcedure, flag_procedure, "flag_procedure")
-        penunjang = _args.optional_code(KdPenunjang, kd_penunjang, "kd_penunjang")
+        tujuan = _validate.code(TujuanKunj, tujuan_kunj, "tujuan_kunj")
+        flag = _validate.optional_code(FlagProcedure, flag_procedure, "flag_procedure")
+        penunjang = _validate.optional_code(KdPenunjang, kode_penunjang, "kode_penunjang")
         if tujuan == TujuanKunj.NORMAL.value and (flag or penunjang):
-            raise ValueError("flag_procedure and kd_penunjang must be empty when tujuan_kunj is 0")
+            raise ValueError(
+                "flag_procedure and kode_penunjang must be empty when tujuan_kunj is 0"
+            )
         body = SepInsert(
             no_kartu=_validate.card_number(no_kartu),
-            tgl_sep=_args.body_date(tgl_sep, "tgl_sep"),
-            ppk_pelayanan=_args.text(ppk, "ppk_pelayanan"),
-            jns_pelayanan=_args.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
+            tgl_sep=_validate.body_date(tgl_sep, "tgl_sep"),
+            ppk_pelayanan=_validate.text(ppk, "ppk_pelayanan"),
+            jns_pelayanan=_validate.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
             kls_rawat=_kls_rawat(kls_rawat),
-            no_mr=_args.text(no_mr, "no_mr"),
-            rujukan=_rujukan(rujukan),
-            catatan=_args.text(catatan, "catatan", required=False),
-            diag_awal=_args.text(diag_awal, "diag_awal"),
+            no_mr=_validate.text(no_mr, "no_mr"),
+            rujukan=rujukan,
+            catatan=_validate.text(catatan, "catatan", required=False),
+            diag_awal=_validate.text(diag_awal, "diag_awal"),
             poli=_poli(poli),
-            cob=SepCob(cob=_args.flag(cob, "cob")),
-            katarak=SepKatarak(katarak=_args.flag(katarak, "katarak")),
-            jaminan=_jaminan(jaminan if jaminan is not None else Jaminan()),
+            cob=SepCob(cob=_validate.flag(cob, "cob")),
+            katarak=SepKatarak(katarak=_validate.flag(katarak, "katarak")),
+            jaminan=jaminan if jaminan is not None else Jaminan(),
             tujuan_kunj=tujuan,
             flag_procedure=flag,
-            kd_penunjang=penunjang,
-            assesment_pel=_args.optional_code(AssesmentPel, assesment_pel, "assesment_pel"),
+            kode_penunjang=penunjang,
+            assesment_pel=_validate.optional_code(AssesmentPel, assesment_pel, "assesment_pel"),
             skdp=skdp if skdp is not None else Skdp(),
-            dpjp_layan=_args.text(dpjp_layan, "dpjp_layan", required=False),
-            no_telp=_args.text(no_telp, "no_telp"),
-            user=_args.text(user, "user"),
+            dpjp_layan=_validate.text(dpjp_layan, "dpjp_layan", required=False),
+            no_telp=_validate.text(no_telp, "no_telp"),
+            user=_validate.text(user, "user"),
         )
         request = SepInsertRequest(request=TSep(t_sep=body))
+
+        async def send() -> InsertedSep:
+            result = await self._request("sep.insert", {}, model=SepInsertResult, body=request)
+            if result.sep is None:
+                raise DecodeError("SEP insert answer has no sep object", endpoint="sep.insert")
+            return result.sep
+
         if not reconcile:
-            return await self._insert_once(request)
-        return await self._insert_reconciled(request, body)
+            return await send()
+        return await _reconcile.reconciled(send, self._history, self.get, body)
 
-    async def _insert_once(self, request: SepInsertRequest) -> InsertedSep:
-        result = await self._client._call("sep.insert", {}, model=SepInsertResult, body=request)
-        if result.sep is None:
-            raise DecodeError("SEP insert answer has no sep object", endpoint="sep.insert")
-        return result.sep
+    async def list_landed(
+        self,
+        *,
+        no_kartu: str,
+        tgl_sep: DateLike,
+        jns_pelayanan: JnsPelayanan | str,
+        poli: Poli | str,
+        no_rujukan: str,
+    ) -> list[str]:
+        """The numbers of SEPs already issued for this visit (one read of the history).
 
-    async def _insert_reconciled(self, request: SepInsertRequest, body: SepInsert) -> InsertedSep:
-        card, day, jns = body.no_kartu, body.tgl_sep, body.jns_pelayanan
-        before = {k.no_sep for k in await self.find_issued(card, day, jns)}
-        last: OutcomeUnknownError | None = None
-        for _ in range(_RECONCILE_ROUNDS):
-            try:
-                return await self._insert_once(request)
-            except OutcomeUnknownError as unknown:
-                try:
-                    now = await self.find_issued(card, day, jns)
-                except VClaimError:
-                    raise unknown from None
-                new = [k for k in now if k.no_sep and k.no_sep not in before]
-                if len(new) > 1:
-                    raise unknown
-                if new:
-                    logger.info("vclaim: SEP insert outcome settled: it had landed")
-                    detail = await self.get(new[0].no_sep or "")
-                    return _inserted_from_detail(detail)
-                logger.info("vclaim: SEP insert outcome settled: it had not landed; sending again")
-                last = unknown
-        assert last is not None
-        raise last
-
-    async def find_issued(
-        self, no_kartu: str, tgl_sep: DateLike, jns_pelayanan: JnsPelayanan | str
-    ) -> list[Kunjungan]:
-        """The SEPs this hospital issued to ``no_kartu`` on ``tgl_sep`` (visit monitoring).
-
-        Use it before re-trying an insert whose outcome is unknown: a SEP listed here that was
-        not there before the insert is the one that landed.
+        A visit is the participant's card, the SEP date, the service type, the clinic and the
+        referral, matched as :mod:`vclaim_async._reconcile` explains. Use it before sending a
+        job again whose earlier delivery may have issued its SEP (a worker that crashed after
+        sending): an empty list means none was issued.
         """
-        card = _validate.card_number(no_kartu)
-        try:
-            visits = await self._client.monitoring.kunjungan(tgl_sep, jns_pelayanan)
-        except NotFoundError:
-            return []  # BPJS answers "201" for a day with no visits
-        return [visit for visit in visits if visit.no_kartu == card]
+        visit = _reconcile.Visit(
+            no_kartu=_validate.card_number(no_kartu),
+            tgl_sep=_validate.body_date(tgl_sep, "tgl_sep"),
+            jns_pelayanan=_validate.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
+            poli=_poli(poli).tujuan,
+            no_rujukan=_validate.text(no_rujukan, "no_rujukan", required=False),
+        )
+        return await _reconcile.landed(self._history, visit)
+
+    async def _history(self, no_kartu: str, day: str) -> list[HistoriPelayanan]:
+        return await self._client.monitoring.list_histori_pelayanan(no_kartu, day, day)
 
     async def get(self, no_sep: str) -> SepDetail:
-        """The SEP numbered ``no_sep`` (``GET SEP/{noSep}``)."""
-        params = {"no_sep": _args.identifier(no_sep, "no_sep")}
-        return await self._client._call("sep.get", params, model=SepDetail)
+        """The SEP numbered ``no_sep`` (catalog ``sep.get``)."""
+        params = {"no_sep": _validate.path_segment(no_sep, "no_sep")}
+        return await self._request("sep.get", params, model=SepDetail)
 
     async def update(
         self,
@@ -251,50 +230,50 @@ class SepResource(Resource):
         jaminan: JaminanUpdate | None = None,
         dpjp_layan: str = "",
     ) -> str:
-        """Update an SEP (``PUT SEP/2.0/update``); BPJS answers with the noSep."""
+        """Update an SEP (catalog ``sep.update``); BPJS answers with the noSep."""
         body = SepUpdate(
-            no_sep=_args.text(no_sep, "no_sep"),
+            no_sep=_validate.text(no_sep, "no_sep"),
             kls_rawat=_kls_rawat(kls_rawat),
-            no_mr=_args.text(no_mr, "no_mr"),
-            catatan=_args.text(catatan, "catatan", required=False),
-            diag_awal=_args.text(diag_awal, "diag_awal"),
+            no_mr=_validate.text(no_mr, "no_mr"),
+            catatan=_validate.text(catatan, "catatan", required=False),
+            diag_awal=_validate.text(diag_awal, "diag_awal"),
             poli=_poli(poli),
-            cob=SepCob(cob=_args.flag(cob, "cob")),
-            katarak=SepKatarak(katarak=_args.flag(katarak, "katarak")),
-            jaminan=_jaminan_update(jaminan if jaminan is not None else JaminanUpdate()),
-            dpjp_layan=_args.text(dpjp_layan, "dpjp_layan", required=False),
-            no_telp=_args.text(no_telp, "no_telp"),
-            user=_args.text(user, "user"),
+            cob=SepCob(cob=_validate.flag(cob, "cob")),
+            katarak=SepKatarak(katarak=_validate.flag(katarak, "katarak")),
+            jaminan=jaminan if jaminan is not None else JaminanUpdate(),
+            dpjp_layan=_validate.text(dpjp_layan, "dpjp_layan", required=False),
+            no_telp=_validate.text(no_telp, "no_telp"),
+            user=_validate.text(user, "user"),
         )
         request = SepUpdateRequest(request=TSep(t_sep=body))
-        return await self._client._call("sep.update", {}, model=str, body=request)
+        return await self._request("sep.update", {}, model=str, body=request)
 
     async def delete(self, no_sep: str, user: str) -> str:
-        """Delete an SEP (``DELETE SEP/2.0/delete``, body included); answers the noSep.
+        """Delete an SEP (catalog ``sep.delete``, body included); answers the noSep.
 
         Deleting an SEP that does not exist (or no longer does) raises
         :class:`~vclaim_async.errors.NotFoundError`.
         """
-        body = SepDelete(no_sep=_args.text(no_sep, "no_sep"), user=_args.text(user, "user"))
+        body = SepDelete(no_sep=_validate.text(no_sep, "no_sep"), user=_validate.text(user, "user"))
         request = SepDeleteRequest(request=TSep(t_sep=body))
-        return await self._client._call("sep.delete", {}, model=str, body=request)
+        return await self._request("sep.delete", {}, model=str, body=request)
 
-    async def inacbg(self, no_sep: str) -> PesertaSep:
-        """The SEP as the INA-CBG grouper needs it (``GET sep/cbg/{noSep}``, unencrypted)."""
-        params = {"no_sep": _args.identifier(no_sep, "no_sep")}
-        result = await self._client._call("sep.inacbg", params, model=SepInacbg)
+    async def get_inacbg(self, no_sep: str) -> PesertaSep:
+        """The SEP as the INA-CBG grouper needs it (catalog ``sep.get_inacbg``, unencrypted)."""
+        params = {"no_sep": _validate.path_segment(no_sep, "no_sep")}
+        result = await self._request("sep.get_inacbg", params, model=SepInacbg)
         if result.peserta_sep is None:
-            raise DecodeError("INA-CBG answer has no pesertasep object", endpoint="sep.inacbg")
+            raise DecodeError("INA-CBG answer has no pesertasep object", endpoint="sep.get_inacbg")
         return result.peserta_sep
 
-    async def last_by_rujukan(self, no_rujukan: str) -> SepDetail:
+    async def get_last_by_rujukan(self, no_rujukan: str) -> SepDetail:
         """The last SEP issued on referral ``no_rujukan``."""
-        params = {"no_rujukan": _args.identifier(no_rujukan, "no_rujukan")}
-        return await self._client._call("sep.last_by_rujukan", params, model=SepDetail)
+        params = {"no_rujukan": _validate.path_segment(no_rujukan, "no_rujukan")}
+        return await self._request("sep.get_last_by_rujukan", params, model=SepDetail)
 
     # -- accidents ---------------------------------------------------------------------------
 
-    async def suplesi_jasa_raharja(
+    async def list_suplesi_jasa_raharja(
         self, no_kartu: str, tgl_pelayanan: DateLike
     ) -> list[SuplesiJaminan]:
         """Earlier accident SEPs this service could supplement (Jasa Raharja)."""
@@ -302,20 +281,20 @@ class SepResource(Resource):
             "no_kartu": _validate.card_number(no_kartu),
             "tgl_pelayanan": _validate.date_segment(tgl_pelayanan, "tgl_pelayanan"),
         }
-        result = await self._client._call(
-            "sep.suplesi_jasa_raharja", params, model=SuplesiJasaRaharjaList
+        result = await self._request(
+            "sep.list_suplesi_jasa_raharja", params, model=SuplesiJasaRaharjaList
         )
         return result.jaminan
 
-    async def kll_induk(self, no_kartu: str) -> list[KllInduk]:
+    async def list_kll_induk(self, no_kartu: str) -> list[KllInduk]:
         """The participant's index traffic-accident SEPs."""
         params = {"no_kartu": _validate.card_number(no_kartu)}
-        result = await self._client._call("sep.kll_induk", params, model=KllIndukList)
+        result = await self._request("sep.list_kll_induk", params, model=KllIndukList)
         return result.items
 
     # -- applications (pengajuan) ------------------------------------------------------------
 
-    async def pengajuan(
+    async def insert_pengajuan(
         self,
         *,
         no_kartu: str,
@@ -325,15 +304,15 @@ class SepResource(Resource):
         user: str,
         keterangan: str = "",
     ) -> str:
-        """Apply for an SEP (``POST Sep/pengajuanSEP``): backdate or fingerprint exemption.
+        """Apply for an SEP (catalog ``sep.insert_pengajuan``): backdate or fingerprint exemption.
 
         BPJS answers with the noKartu. To cancel an application there is no BPJS endpoint.
         """
         body = _pengajuan(no_kartu, tgl_sep, jns_pelayanan, jns_pengajuan, user, keterangan)
         request = PengajuanSepRequest(request=TSep(t_sep=body))
-        return await self._client._call("sep.pengajuan", {}, model=str, body=request)
+        return await self._request("sep.insert_pengajuan", {}, model=str, body=request)
 
-    async def approval(
+    async def insert_persetujuan(
         self,
         *,
         no_kartu: str,
@@ -343,18 +322,18 @@ class SepResource(Resource):
         user: str,
         keterangan: str = "",
     ) -> str:
-        """Approve an SEP application (``POST Sep/aprovalSEP``); answers the noKartu.
+        """Approve an SEP application (catalog ``sep.insert_persetujuan``); answers the noKartu.
 
         To cancel an application there is no BPJS endpoint.
         """
         body = _pengajuan(no_kartu, tgl_sep, jns_pelayanan, jns_pengajuan, user, keterangan)
         request = ApprovalSepRequest(request=TSep(t_sep=body))
-        return await self._client._call("sep.approval", {}, model=str, body=request)
+        return await self._request("sep.insert_persetujuan", {}, model=str, body=request)
 
     async def list_persetujuan(self, bulan: int, tahun: int) -> list[PersetujuanSep]:
-        """SEP applications of one month (``Sep/persetujuanSEP/list/bulan/{MM}/tahun/{YYYY}``)."""
-        mm, yyyy = _args.month(bulan, tahun, pad=True)
-        result = await self._client._call(
+        """SEP applications of one month (catalog ``sep.list_persetujuan``)."""
+        mm, yyyy = _validate.month(bulan, tahun, pad=True)
+        result = await self._request(
             "sep.list_persetujuan", {"bulan": mm, "tahun": yyyy}, model=PersetujuanSepList
         )
         return result.items
@@ -367,8 +346,8 @@ class SepResource(Resource):
         date. A month BPJS answers with "no data" (code 201) counts as empty; rows without a
         date cannot be placed and are left out. A reversed range raises :class:`ValueError`.
         """
-        first, last = _args.date_range(tgl_awal, tgl_akhir, "list_pengajuan")
-        months = list(_args.months_between(first, last))
+        first, last = _validate.date_range(tgl_awal, tgl_akhir, "list_pengajuan")
+        months = list(_validate.months_between(first, last))
         tasks = [asyncio.ensure_future(self._month_or_empty(y, m)) for y, m in months]
         try:
             per_month = await asyncio.gather(*tasks)
@@ -404,45 +383,49 @@ class SepResource(Resource):
         tgl_meninggal: DateLike | None = None,
         no_lp_manual: str = "",
     ) -> None:
-        """Record the discharge date (``PUT SEP/2.0/updtglplg``); BPJS answers null.
+        """Record the discharge date (catalog ``sep.update_tgl_pulang``); BPJS answers null.
 
         ``no_surat_meninggal`` and ``tgl_meninggal`` are required when the status is
         Meninggal (4); ``no_lp_manual`` is the police report number of an accident SEP.
         """
-        status = _args.code(StatusPulang, status_pulang, "status_pulang")
-        died = _args.optional_body_date(tgl_meninggal, "tgl_meninggal")
-        letter = _args.text(no_surat_meninggal, "no_surat_meninggal", required=False)
+        status = _validate.code(StatusPulang, status_pulang, "status_pulang")
+        died = _validate.optional_body_date(tgl_meninggal, "tgl_meninggal")
+        letter = _validate.text(no_surat_meninggal, "no_surat_meninggal", required=False)
         if status == StatusPulang.MENINGGAL.value and not (died and letter.strip()):
             raise ValueError("status_pulang 4 needs no_surat_meninggal and tgl_meninggal")
         body = UpdateTglPulang(
-            no_sep=_args.text(no_sep, "no_sep"),
+            no_sep=_validate.text(no_sep, "no_sep"),
             status_pulang=status,
             no_surat_meninggal=letter,
             tgl_meninggal=died,
-            tgl_pulang=_args.body_date(tgl_pulang, "tgl_pulang"),
-            no_lp_manual=_args.text(no_lp_manual, "no_lp_manual", required=False),
-            user=_args.text(user, "user"),
+            tgl_pulang=_validate.body_date(tgl_pulang, "tgl_pulang"),
+            no_lp_manual=_validate.text(no_lp_manual, "no_lp_manual", required=False),
+            user=_validate.text(user, "user"),
         )
         request = UpdateTglPulangRequest(request=TSep(t_sep=body))
-        await self._client._call_nullable("sep.update_tgl_pulang", {}, model=str, body=request)
+        await self._request("sep.update_tgl_pulang", {}, model=str, body=request, nullable=True)
 
     async def list_tgl_pulang(
         self, bulan: int, tahun: int, *, filter_text: str = ""
     ) -> list[UpdateTglPulangItem]:
         """Discharge-date updates of a month, optionally narrowed by a free-text filter."""
-        mm, yyyy = _args.month(bulan, tahun, pad=True)
+        mm, yyyy = _validate.month(bulan, tahun, pad=True)
         # An empty filter leaves the last segment empty, as BPJS's catalog and JKN send it.
-        text = "" if filter_text == "" else _validate.path_segment(filter_text, "filter_text")
-        params = {"bulan": mm, "tahun": yyyy, "filter": text}
-        result = await self._client._call("sep.list_tgl_pulang", params, model=UpdateTglPulangList)
+        text = (
+            ""
+            if filter_text == ""
+            else _validate.path_segment(filter_text, "filter_text", spaces=True)
+        )
+        params = {"bulan": mm, "tahun": yyyy, "filter_text": text}
+        result = await self._request("sep.list_tgl_pulang", params, model=UpdateTglPulangList)
         return result.items
 
     # -- internal referrals ------------------------------------------------------------------
 
     async def list_internal(self, no_sep: str) -> list[SepInternal]:
         """Internal referrals (SEP internal) made under SEP ``no_sep``."""
-        params = {"no_sep": _args.identifier(no_sep, "no_sep")}
-        result = await self._client._call("sep.list_internal", params, model=SepInternalList)
+        params = {"no_sep": _validate.path_segment(no_sep, "no_sep")}
+        result = await self._request("sep.list_internal", params, model=SepInternalList)
         return result.items
 
     async def delete_internal(
@@ -451,48 +434,48 @@ class SepResource(Resource):
         no_sep: str,
         no_surat: str,
         tgl_rujukan_internal: DateLike,
-        kd_poli_tuj: str,
+        kode_poli_tujuan: str,
         user: str,
     ) -> str:
-        """Delete an internal referral (``DELETE SEP/Internal/delete``, answered plain)."""
+        """Delete an internal referral (catalog ``sep.delete_internal``, answered plain)."""
         body = SepInternalDelete(
-            no_sep=_args.text(no_sep, "no_sep"),
-            no_surat=_args.text(no_surat, "no_surat"),
-            tgl_rujukan_internal=_args.body_date(tgl_rujukan_internal, "tgl_rujukan_internal"),
-            kd_poli_tuj=_args.text(kd_poli_tuj, "kd_poli_tuj"),
-            user=_args.text(user, "user"),
+            no_sep=_validate.text(no_sep, "no_sep"),
+            no_surat=_validate.text(no_surat, "no_surat"),
+            tgl_rujukan_internal=_validate.body_date(tgl_rujukan_internal, "tgl_rujukan_internal"),
+            kode_poli_tujuan=_validate.text(kode_poli_tujuan, "kode_poli_tujuan"),
+            user=_validate.text(user, "user"),
         )
         request = SepInternalDeleteRequest(request=TSep(t_sep=body))
-        return await self._client._call("sep.delete_internal", {}, model=str, body=request)
+        return await self._request("sep.delete_internal", {}, model=str, body=request)
 
     # -- fingerprints ------------------------------------------------------------------------
 
-    async def finger_print(self, no_kartu: str, tgl_pelayanan: DateLike) -> FingerPrintStatus:
+    async def get_finger_print(self, no_kartu: str, tgl_pelayanan: DateLike) -> FingerPrintStatus:
         """Whether the participant's fingerprint was validated on ``tgl_pelayanan``."""
         params = {
             "no_kartu": _validate.card_number(no_kartu),
             "tgl_pelayanan": _validate.date_segment(tgl_pelayanan, "tgl_pelayanan"),
         }
-        return await self._client._call("sep.finger_print", params, model=FingerPrintStatus)
+        return await self._request("sep.get_finger_print", params, model=FingerPrintStatus)
 
     async def list_finger_print(self, tgl_pelayanan: DateLike) -> list[FingerPrint]:
         """Participants whose fingerprint was validated on ``tgl_pelayanan``."""
         params = {"tgl_pelayanan": _validate.date_segment(tgl_pelayanan, "tgl_pelayanan")}
-        result = await self._client._call("sep.list_finger_print", params, model=FingerPrintList)
+        result = await self._request("sep.list_finger_print", params, model=FingerPrintList)
         return result.items
 
-    async def random_question(self, no_kartu: str, tgl_sep: DateLike) -> list[KodeNama]:
+    async def get_random_question(self, no_kartu: str, tgl_sep: DateLike) -> list[KodeNama]:
         """The FKTP choices of the random question (which one is the participant's?)."""
         params = {
             "no_kartu": _validate.card_number(no_kartu),
             "tgl_sep": _validate.date_segment(tgl_sep, "tgl_sep"),
         }
-        result = await self._client._call(
-            "sep.random_question", params, model=RandomQuestionFaskesList
+        result = await self._request(
+            "sep.get_random_question", params, model=RandomQuestionFaskesList
         )
         return result.faskes
 
-    async def random_answer(
+    async def insert_random_answer(
         self,
         *,
         no_kartu: str,
@@ -505,7 +488,7 @@ class SepResource(Resource):
     ) -> bool:
         """Answer the random question; True when BPJS accepts the answer.
 
-        ``ppk_pst`` is the participant's registered FKTP as chosen from :meth:`random_question`;
+        ``ppk_pst`` is the participant's registered FKTP as chosen from :meth:`get_random_question`;
         ``ppk_pel_sep`` defaults to ``config.ppk_pelayanan``.
         """
         ppk = ppk_pel_sep if ppk_pel_sep is not None else self._client.config.ppk_pelayanan
@@ -513,119 +496,33 @@ class SepResource(Resource):
             raise ValueError("ppk_pel_sep is required: pass it or set VClaimConfig.ppk_pelayanan")
         body = RandomAnswer(
             no_kartu=_validate.card_number(no_kartu),
-            tgl_sep=_args.body_date(tgl_sep, "tgl_sep"),
-            jen_pel=_args.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
+            tgl_sep=_validate.body_date(tgl_sep, "tgl_sep"),
+            jen_pel=_validate.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
             ppk_pel_sep=ppk,
-            tgl_lahir=_args.body_date(tgl_lahir, "tgl_lahir"),
-            ppk_pst=_args.text(ppk_pst, "ppk_pst"),
-            user=_args.text(user, "user"),
+            tgl_lahir=_validate.body_date(tgl_lahir, "tgl_lahir"),
+            ppk_pst=_validate.text(ppk_pst, "ppk_pst"),
+            user=_validate.text(user, "user"),
         )
         request = RandomAnswerRequest(request=TSep(t_sep=body))
-        answer = await self._client._call("sep.random_answer", {}, model=str, body=request)
+        answer = await self._request("sep.insert_random_answer", {}, model=str, body=request)
         verdict = answer.strip().lower()
         if verdict not in ("true", "false"):
             raise DecodeError(
-                "random answer is neither True nor False", endpoint="sep.random_answer"
+                "random answer is neither True nor False", endpoint="sep.insert_random_answer"
             )
         return verdict == "true"
 
 
 # ----------------------------------------------------------------------------------------------
-# Body parts, checked
-
-
-def _inserted_from_detail(detail: SepDetail) -> InsertedSep:
-    """The insert's answer rebuilt from the landed SEP's detail, for a reconciled insert."""
-    return InsertedSep(
-        no_sep=detail.no_sep,
-        tgl_sep=detail.tgl_sep,
-        jns_pelayanan=detail.jns_pelayanan,
-        kelas_rawat=detail.kelas_rawat,
-        diagnosa=detail.diagnosa,
-        no_rujukan=detail.no_rujukan,
-        poli=detail.poli,
-        poli_eksekutif=detail.poli_eksekutif,
-        catatan=detail.catatan,
-        penjamin=detail.penjamin,
-        peserta=detail.peserta,
-        informasi=detail.informasi if not isinstance(detail.informasi, str) else None,
-    )
+# Shorthands the methods accept
 
 
 def _kls_rawat(value: KlsRawat | KlsRawatHak | str) -> KlsRawat:
-    if not isinstance(value, KlsRawat):
-        return KlsRawat(kls_rawat_hak=_args.code(KlsRawatHak, value, "kls_rawat"))
-    naik = _args.optional_code(KlsRawatNaik, value.kls_rawat_naik, "kls_rawat.kls_rawat_naik")
-    pembiayaan = _args.optional_code(Pembiayaan, value.pembiayaan, "kls_rawat.pembiayaan")
-    if naik and not (pembiayaan and value.penanggung_jawab.strip()):
-        raise ValueError("moving up a class needs kls_rawat.pembiayaan and penanggung_jawab")
-    return KlsRawat(
-        kls_rawat_hak=_args.code(KlsRawatHak, value.kls_rawat_hak, "kls_rawat.kls_rawat_hak"),
-        kls_rawat_naik=naik,
-        pembiayaan=pembiayaan,
-        penanggung_jawab=value.penanggung_jawab,
-    )
-
-
-def _rujukan(value: SepRujukan) -> SepRujukan:
-    if not isinstance(value, SepRujukan):
-        raise TypeError(f"rujukan must be a SepRujukan, got {type(value).__name__}")
-    return SepRujukan(
-        asal_rujukan=_args.code(AsalRujukan, value.asal_rujukan, "rujukan.asal_rujukan"),
-        tgl_rujukan=_args.optional_body_date(value.tgl_rujukan, "rujukan.tgl_rujukan"),
-        no_rujukan=_args.text(value.no_rujukan, "rujukan.no_rujukan", required=False),
-        ppk_rujukan=_args.text(value.ppk_rujukan, "rujukan.ppk_rujukan", required=False),
-    )
+    return value if isinstance(value, KlsRawat) else KlsRawat(kls_rawat_hak=value)
 
 
 def _poli(value: Poli | str) -> Poli:
-    if isinstance(value, str):
-        return Poli(tujuan=value)
-    if not isinstance(value, Poli):
-        raise TypeError(f"poli must be a Poli or a clinic code, got {type(value).__name__}")
-    return Poli(
-        tujuan=value.tujuan, eksekutif=_args.code(Eksekutif, value.eksekutif, "poli.eksekutif")
-    )
-
-
-def _penjamin(value: Penjamin) -> Penjamin:
-    suplesi = value.suplesi
-    return Penjamin(
-        tgl_kejadian=_args.optional_body_date(value.tgl_kejadian, "jaminan.penjamin.tgl_kejadian"),
-        keterangan=value.keterangan,
-        suplesi=SepSuplesi(
-            suplesi=_args.code(Suplesi, suplesi.suplesi, "jaminan.penjamin.suplesi.suplesi"),
-            no_sep_suplesi=suplesi.no_sep_suplesi,
-            lokasi_laka=LokasiLaka(
-                kd_propinsi=suplesi.lokasi_laka.kd_propinsi,
-                kd_kabupaten=suplesi.lokasi_laka.kd_kabupaten,
-                kd_kecamatan=suplesi.lokasi_laka.kd_kecamatan,
-            ),
-        ),
-    )
-
-
-def _check_accident(laka: str, penjamin: Penjamin) -> None:
-    if laka != LakaLantas.BKLL.value and not penjamin.tgl_kejadian:
-        raise ValueError("an accident SEP (laka_lantas 1-3) needs jaminan.penjamin.tgl_kejadian")
-
-
-def _jaminan(value: Jaminan) -> Jaminan:
-    if not isinstance(value, Jaminan):
-        raise TypeError(f"jaminan must be a Jaminan, got {type(value).__name__}")
-    laka = _args.code(LakaLantas, value.laka_lantas, "jaminan.laka_lantas")
-    penjamin = _penjamin(value.penjamin)
-    _check_accident(laka, penjamin)
-    return Jaminan(laka_lantas=laka, no_lp=value.no_lp, penjamin=penjamin)
-
-
-def _jaminan_update(value: JaminanUpdate) -> JaminanUpdate:
-    if not isinstance(value, JaminanUpdate):
-        raise TypeError(f"jaminan must be a JaminanUpdate, got {type(value).__name__}")
-    laka = _args.code(LakaLantas, value.laka_lantas, "jaminan.laka_lantas")
-    penjamin = _penjamin(value.penjamin)
-    _check_accident(laka, penjamin)
-    return JaminanUpdate(laka_lantas=laka, penjamin=penjamin)
+    return Poli(tujuan=value) if isinstance(value, str) else value
 
 
 def _pengajuan(
@@ -638,9 +535,9 @@ def _pengajuan(
 ) -> PengajuanSep:
     return PengajuanSep(
         no_kartu=_validate.card_number(no_kartu),
-        tgl_sep=_args.body_date(tgl_sep, "tgl_sep"),
-        jns_pelayanan=_args.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
-        jns_pengajuan=_args.code(JnsPengajuan, jns_pengajuan, "jns_pengajuan"),
-        keterangan=_args.text(keterangan, "keterangan", required=False),
-        user=_args.text(user, "user"),
+        tgl_sep=_validate.body_date(tgl_sep, "tgl_sep"),
+        jns_pelayanan=_validate.code(JnsPelayanan, jns_pelayanan, "jns_pelayanan"),
+        jns_pengajuan=_validate.code(JnsPengajuan, jns_pengajuan, "jns_pengajuan"),
+        keterangan=_validate.text(keterangan, "keterangan", required=False),
+        user=_validate.text(user, "user"),
     )

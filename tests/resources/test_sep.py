@@ -6,15 +6,24 @@ import datetime
 import json
 import re
 import time
+from collections.abc import Callable
 
 import aiohttp
 import pytest
 
 from tests.conftest import FAST_RETRY
-from tests.vclaim_world import ACCIDENT, TGL, USER, build_world, issue_sep
+from tests.resources.world import ACCIDENT, TGL, USER, build_world, issue_sep
 from vclaim_async import NotFoundError, VClaimClient, _signing
 from vclaim_async.models.enums import JnsPengajuan, KlsRawatNaik, StatusPulang, TujuanKunj
-from vclaim_async.models.sep import InsertedSep, Jaminan, KlsRawat, Poli, SepDetail, SepRujukan
+from vclaim_async.models.sep import (
+    InsertedSep,
+    Jaminan,
+    KlsRawat,
+    Poli,
+    SepDetail,
+    SepRujukan,
+    Skdp,
+)
 from vclaim_async.testing import VClaimSimulator
 
 
@@ -74,7 +83,7 @@ async def test_sep_lifecycle(sim: VClaimSimulator, client: VClaimClient) -> None
     assert sim.state.seps[no_sep].t_sep["catatan"] == "kontrol rutin"
     assert (await client.sep.get(no_sep)).catatan == "kontrol rutin"
 
-    grouper = await client.sep.inacbg(no_sep)
+    grouper = await client.sep.get_inacbg(no_sep)
     assert grouper.no_kartu_bpjs == card and grouper.no_mr == "MR-0002"
     assert grouper.tgl_pelayanan == TGL
 
@@ -183,18 +192,35 @@ async def test_explicit_ppk_pelayanan_wins(sim: VClaimSimulator, client: VClaimC
         ({"tgl_sep": datetime.datetime(2024, 3, 1, 8)}, "datetime"),
         ({"jns_pelayanan": "3"}, "jns_pelayanan"),
         ({"kls_rawat": "4"}, "kls_rawat"),
-        ({"kls_rawat": KlsRawat(kls_rawat_hak="3", kls_rawat_naik=KlsRawatNaik.VIP)}, "pembiayaan"),
+        # Nested parts are checked when built, before any request exists.
+        (
+            lambda: {"kls_rawat": KlsRawat(kls_rawat_hak="3", kls_rawat_naik=KlsRawatNaik.VIP)},
+            "pembiayaan",
+        ),
         ({"tujuan_kunj": "0", "flag_procedure": "1"}, "tujuan_kunj"),
         ({"tujuan_kunj": "9"}, "tujuan_kunj"),
-        ({"jaminan": Jaminan(laka_lantas="1")}, "tgl_kejadian"),
-        ({"poli": Poli(tujuan="INT", eksekutif="2")}, "eksekutif"),
+        (lambda: {"jaminan": Jaminan(laka_lantas="1")}, "tgl_kejadian"),
+        (lambda: {"poli": Poli(tujuan="INT", eksekutif="2")}, "eksekutif"),
+        (lambda: {"skdp": Skdp(no_surat=12345)}, "Skdp.no_surat must be a str"),  # type: ignore[arg-type]
+        (
+            lambda: {
+                "rujukan": SepRujukan(
+                    asal_rujukan="1", tgl_rujukan="2024-02-30", no_rujukan="X", ppk_rujukan="Y"
+                )
+            },
+            "tgl_rujukan",
+        ),
+        ({"rujukan": {"asalRujukan": "1"}}, "SepInsert.rujukan must be a SepRujukan"),
         ({"no_mr": "  "}, "no_mr"),
         ({"user": ""}, "user"),
         ({"cob": "1"}, "cob"),
     ],
 )
 async def test_insert_refuses_bad_arguments_before_sending(
-    sim: VClaimSimulator, client: VClaimClient, change: dict[str, object], message: str
+    sim: VClaimSimulator,
+    client: VClaimClient,
+    change: dict[str, object] | Callable[[], dict[str, object]],
+    message: str,
 ) -> None:
     card = sim.participants.cards(active=True)[0]
     arguments: dict[str, object] = {
@@ -209,9 +235,13 @@ async def test_insert_refuses_bad_arguments_before_sending(
         "no_telp": "0812",
         "user": USER,
     }
-    arguments.update(change)
-    with pytest.raises((ValueError, TypeError), match=message):
+
+    async def attempt() -> None:
+        arguments.update(change() if callable(change) else change)
         await client.sep.insert(**arguments)  # type: ignore[arg-type]
+
+    with pytest.raises((ValueError, TypeError), match=message):
+        await attempt()
     assert sim.requests == []
 
 
@@ -241,7 +271,7 @@ async def test_enum_members_and_values_are_both_accepted(
         dpjp_layan="31486",
         tujuan_kunj=TujuanKunj.PROSEDUR,
         flag_procedure="1",
-        kd_penunjang="12",
+        kode_penunjang="12",
         assesment_pel="5",
         cob=True,
     )
@@ -310,7 +340,7 @@ async def test_a_card_number_in_a_code_argument_is_masked(
 ) -> None:
     card = sim.participants.cards()[0]
     with pytest.raises(ValueError, match="jns_pelayanan") as info:
-        await client.sep.pengajuan(
+        await client.sep.insert_pengajuan(
             no_kartu=card, tgl_sep=TGL, jns_pelayanan=card, jns_pengajuan="1", user=USER
         )
     assert card not in str(info.value)
@@ -326,7 +356,7 @@ async def test_a_card_number_in_a_code_argument_is_masked(
 async def test_sep_numbers_that_would_change_the_path_are_refused(
     sim: VClaimSimulator, client: VClaimClient, bad: str
 ) -> None:
-    for call in (client.sep.get, client.sep.inacbg, client.sep.list_internal):
+    for call in (client.sep.get, client.sep.get_inacbg, client.sep.list_internal):
         with pytest.raises(ValueError):
             await call(bad)
     assert sim.requests == []
@@ -337,7 +367,7 @@ async def test_sep_numbers_that_would_change_the_path_are_refused(
 
 async def test_pengajuan_then_approval(sim: VClaimSimulator, client: VClaimClient) -> None:
     card = sim.participants.cards(active=True)[1]
-    answer = await client.sep.pengajuan(
+    answer = await client.sep.insert_pengajuan(
         no_kartu=card,
         tgl_sep="2024-03-04",
         jns_pelayanan="2",
@@ -349,7 +379,7 @@ async def test_pengajuan_then_approval(sim: VClaimSimulator, client: VClaimClien
     rows = await client.sep.list_persetujuan(3, 2024)
     assert [(r.no_kartu, r.status) for r in rows] == [(card, "Belum Disetujui")]
     assert rows[0].tgl_sep == datetime.date(2024, 3, 4)
-    approved = await client.sep.approval(
+    approved = await client.sep.insert_persetujuan(
         no_kartu=card,
         tgl_sep="2024-03-04",
         jns_pelayanan="2",
@@ -362,7 +392,7 @@ async def test_pengajuan_then_approval(sim: VClaimSimulator, client: VClaimClien
 
 async def test_approving_an_unknown_application_is_not_found(client: VClaimClient) -> None:
     with pytest.raises(NotFoundError, match="pengajuan"):
-        await client.sep.approval(
+        await client.sep.insert_persetujuan(
             no_kartu="0009999999999",
             tgl_sep=TGL,
             jns_pelayanan="2",
@@ -387,7 +417,7 @@ async def test_bad_months_are_refused(
 
 
 async def _apply(client: VClaimClient, card: str, day: str) -> None:
-    await client.sep.pengajuan(
+    await client.sep.insert_pengajuan(
         no_kartu=card, tgl_sep=day, jns_pelayanan="2", jns_pengajuan="1", user=USER
     )
 
@@ -506,7 +536,7 @@ async def test_internal_referrals(sim: VClaimSimulator, client: VClaimClient) ->
         no_sep=world.no_sep,
         no_surat="INT-1",
         tgl_rujukan_internal=TGL,
-        kd_poli_tuj="JAN",
+        kode_poli_tujuan="JAN",
         user=USER,
     )
     assert deleted == world.no_sep
@@ -516,10 +546,10 @@ async def test_internal_referrals(sim: VClaimSimulator, client: VClaimClient) ->
 
 async def test_accident_lookups(sim: VClaimSimulator, client: VClaimClient) -> None:
     world = await build_world(sim, client)
-    induk = await client.sep.kll_induk(world.card)
+    induk = await client.sep.list_kll_induk(world.card)
     assert [i.no_sep for i in induk] == [world.accident_sep]
     assert induk[0].kd_kab == "3171" and induk[0].tgl_kejadian == datetime.date(2024, 2, 28)
-    suplesi = await client.sep.suplesi_jasa_raharja(world.card, "2024-03-05")
+    suplesi = await client.sep.list_suplesi_jasa_raharja(world.card, "2024-03-05")
     assert [s.no_sep for s in suplesi] == [world.accident_sep]
     detail = await client.sep.get(world.accident_sep)
     assert detail.kd_status_kecelakaan == "1"
@@ -528,7 +558,7 @@ async def test_accident_lookups(sim: VClaimSimulator, client: VClaimClient) -> N
 
 async def test_last_sep_by_rujukan(sim: VClaimSimulator, client: VClaimClient) -> None:
     world = await build_world(sim, client)
-    last = await client.sep.last_by_rujukan(world.rujukan_fktp)
+    last = await client.sep.get_last_by_rujukan(world.rujukan_fktp)
     assert last.no_sep == world.accident_sep  # issued after the first one
 
 
@@ -536,10 +566,10 @@ async def test_fingerprint_and_random_question(sim: VClaimSimulator, client: VCl
     card = sim.participants.cards(active=True)[2]
     peserta = sim.participants.get(card)
     assert peserta is not None and peserta.prov_umum is not None and peserta.tgl_lahir
-    assert (await client.sep.finger_print(card, TGL)).kode == "0"
-    choices = await client.sep.random_question(card, TGL)
+    assert (await client.sep.get_finger_print(card, TGL)).kode == "0"
+    choices = await client.sep.get_random_question(card, TGL)
     assert peserta.prov_umum.kd_provider in {c.kode for c in choices}
-    wrong = await client.sep.random_answer(
+    wrong = await client.sep.insert_random_answer(
         no_kartu=card,
         tgl_sep=TGL,
         jns_pelayanan="2",
@@ -548,7 +578,7 @@ async def test_fingerprint_and_random_question(sim: VClaimSimulator, client: VCl
         user=USER,
     )
     assert wrong is False
-    right = await client.sep.random_answer(
+    right = await client.sep.insert_random_answer(
         no_kartu=card,
         tgl_sep=TGL,
         jns_pelayanan="2",
@@ -557,7 +587,7 @@ async def test_fingerprint_and_random_question(sim: VClaimSimulator, client: VCl
         user=USER,
     )
     assert right is True
-    assert (await client.sep.finger_print(card, TGL)).kode == "1"
+    assert (await client.sep.get_finger_print(card, TGL)).kode == "1"
     assert [f.no_kartu for f in await client.sep.list_finger_print(TGL)] == [card]
 
 

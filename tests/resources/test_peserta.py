@@ -111,3 +111,34 @@ async def test_full_nik_never_in_validation_message(client: VClaimClient) -> Non
         await client.peserta.by_nik("36712345678901234")
     assert "36712345678901234" not in str(info.value)
     assert "3671" in str(info.value)
+
+
+async def test_lookup_picks_card_or_nik_by_length(
+    sim: VClaimSimulator, client: VClaimClient
+) -> None:
+    card = sim.participants.cards()[3]
+    person = sim.participants.get(card)
+    assert person is not None and person.nik is not None
+    nik = person.nik
+    by_card = await client.peserta.lookup(card, "2024-03-01")
+    by_nik = await client.peserta.lookup(f" {nik} ", datetime.date(2024, 3, 1))
+    assert by_card.no_kartu == by_nik.no_kartu == card
+    sent = [r.path for r in sim.requests]
+    assert "/Peserta/nokartu/" in sent[0] and "/Peserta/nik/" in sent[1]
+
+
+@pytest.mark.parametrize(
+    ("identifier", "message"),
+    [
+        ("12345", "13-digit card number or a 16-digit NIK, got 5 digits"),
+        ("0" * 14, "13-digit card number or a 16-digit NIK, got 14 digits"),
+        ("", "got nothing"),
+        ("00012345678a9", "card number .* must be exactly 13 digits"),
+    ],
+)
+async def test_lookup_refuses_what_is_neither_before_sending(
+    sim: VClaimSimulator, client: VClaimClient, identifier: str, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        await client.peserta.lookup(identifier)
+    assert sim.requests == []

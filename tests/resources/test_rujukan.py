@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from tests.vclaim_world import TGL, USER, build_world
+from tests.resources.world import TGL, USER, build_world
 from vclaim_async import NotFoundError, VClaimClient
 from vclaim_async.models.enums import AsalRujukan, TipeRujukan
 from vclaim_async.models.rujukan import Rujukan
@@ -19,22 +19,22 @@ async def test_incoming_fktp_referral(sim: VClaimSimulator, client: VClaimClient
     assert isinstance(latest, Rujukan)
     assert latest.peserta is not None and latest.peserta.no_kartu == card
     assert latest.no_kunjungan is not None and len(latest.no_kunjungan) == 19
-    same = await client.rujukan.by_nomor(latest.no_kunjungan)
+    same = await client.rujukan.get(latest.no_kunjungan)
     assert same.no_kunjungan == latest.no_kunjungan
     assert [r.no_kunjungan for r in await client.rujukan.list_by_card(card)] == [
         latest.no_kunjungan
     ]
     with pytest.raises(NotFoundError):
-        await client.rujukan.rs_by_nomor(latest.no_kunjungan)  # an FKTP one, not a hospital's
+        await client.rujukan.get_rs(latest.no_kunjungan)  # an FKTP one, not a hospital's
 
 
 async def test_incoming_hospital_referral(sim: VClaimSimulator, client: VClaimClient) -> None:
     card = sim.participants.cards()[0]  # every fourth participant has one, the first included
-    rs = await client.rujukan.rs_by_card(card)
+    rs = await client.rujukan.get_rs_by_card(card)
     assert rs.prov_perujuk is not None and rs.prov_perujuk.kode == "0302R002"
     assert rs.no_kunjungan is not None
-    assert (await client.rujukan.rs_by_nomor(rs.no_kunjungan)).no_kunjungan == rs.no_kunjungan
-    assert len(await client.rujukan.rs_list_by_card(card)) == 1
+    assert (await client.rujukan.get_rs(rs.no_kunjungan)).no_kunjungan == rs.no_kunjungan
+    assert len(await client.rujukan.list_rs_by_card(card)) == 1
     assert sim.requests[-1].path.endswith(f"/Rujukan/RS/List/Peserta/{card}")
 
 
@@ -43,14 +43,14 @@ async def test_seeded_referral_for_a_new_participant(
 ) -> None:
     card = sim.participants.cards()[5]
     number = sim.state.add_rujukan(card, tgl_kunjungan="2024-02-01", diagnosa=("E11", "DM"))
-    found = await client.rujukan.by_nomor(number)
+    found = await client.rujukan.get(number)
     assert found.tgl_kunjungan == datetime.date(2024, 2, 1)
     assert found.diagnosa is not None and found.diagnosa.kode == "E11"
 
 
 async def test_outgoing_referral_lifecycle(sim: VClaimSimulator, client: VClaimClient) -> None:
     world = await build_world(sim, client)
-    detail = await client.rujukan.keluar(world.rujukan_keluar)
+    detail = await client.rujukan.get_keluar(world.rujukan_keluar)
     assert detail.no_sep == world.no_sep and detail.ppk_dirujuk == "0303R003"
     assert detail.tgl_rencana_kunjungan == datetime.date(2024, 3, 3)
     listed = await client.rujukan.list_keluar(TGL, TGL)
@@ -67,7 +67,7 @@ async def test_outgoing_referral_lifecycle(sim: VClaimSimulator, client: VClaimC
         user=USER,
     )
     assert changed == world.rujukan_keluar
-    assert (await client.rujukan.keluar(world.rujukan_keluar)).ppk_dirujuk == "0302R002"
+    assert (await client.rujukan.get_keluar(world.rujukan_keluar)).ppk_dirujuk == "0302R002"
     assert await client.rujukan.delete(world.rujukan_keluar, USER) == world.rujukan_keluar
     with pytest.raises(NotFoundError):
         await client.rujukan.delete(world.rujukan_keluar, USER)
@@ -112,8 +112,8 @@ async def test_jumlah_sep_counts_sep_issued_on_a_referral(
     sim: VClaimSimulator, client: VClaimClient
 ) -> None:
     world = await build_world(sim, client)
-    assert await client.rujukan.jumlah_sep(AsalRujukan.FASKES_1, world.rujukan_fktp) == 2
-    assert await client.rujukan.jumlah_sep("2", world.rujukan_fktp) == 0
+    assert await client.rujukan.get_jumlah_sep(AsalRujukan.FASKES_1, world.rujukan_fktp) == 2
+    assert await client.rujukan.get_jumlah_sep("2", world.rujukan_fktp) == 0
     assert sim.requests[-1].path.endswith(f"/Rujukan/JumlahSEP/2/{world.rujukan_fktp}")
 
 
@@ -170,7 +170,7 @@ async def test_referral_targets(sim: VClaimSimulator, client: VClaimClient) -> N
 async def test_bad_numbers_are_refused(
     sim: VClaimSimulator, client: VClaimClient, bad: str
 ) -> None:
-    for call in (client.rujukan.by_nomor, client.rujukan.rs_by_nomor, client.rujukan.keluar):
+    for call in (client.rujukan.get, client.rujukan.get_rs, client.rujukan.get_keluar):
         with pytest.raises(ValueError):
             await call(bad)
     with pytest.raises(ValueError):

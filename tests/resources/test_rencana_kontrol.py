@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from tests.vclaim_world import DOKTER, LATER, TGL, USER, build_world
+from tests.resources.world import DOKTER, LATER, TGL, USER, build_world
 from vclaim_async import NotFoundError, VClaimClient
 from vclaim_async.models.enums import FilterRencanaKontrol, JnsKontrol, PenyakitPrb
 from vclaim_async.models.rencana_kontrol import FormPrb, FormPrbData
@@ -39,7 +39,7 @@ async def test_surat_kontrol_lifecycle(sim: VClaimSimulator, client: VClaimClien
 async def test_v2_carries_the_prb_form(sim: VClaimSimulator, client: VClaimClient) -> None:
     world = await build_world(sim, client)
     form = FormPrb(
-        kd_status_prb=PenyakitPrb.HIPERTENSI,
+        kode_status_prb=PenyakitPrb.HIPERTENSI,
         data=FormPrbData(td_sistolik=150, td_diastolik=95, usia=58),
     )
     created = await client.rencana_kontrol.insert_v2(
@@ -58,14 +58,14 @@ async def test_v2_carries_the_prb_form(sim: VClaimSimulator, client: VClaimClien
 
 
 async def test_prb_form_code_is_checked(sim: VClaimSimulator, client: VClaimClient) -> None:
-    with pytest.raises(ValueError, match="kd_status_prb"):
+    with pytest.raises(ValueError, match="kode_status_prb"):
         await client.rencana_kontrol.insert_v2(
             no_sep="0301R0012403V000001",
             kode_dokter=DOKTER,
             poli_kontrol="INT",
             tgl_rencana_kontrol=LATER,
             user=USER,
-            form_prb=FormPrb(kd_status_prb="10"),
+            form_prb=FormPrb(kode_status_prb="10"),
         )
     assert sim.requests == []
 
@@ -131,7 +131,7 @@ async def test_poli_and_doctors(sim: VClaimSimulator, client: VClaimClient) -> N
     assert spri_poli
     with pytest.raises(ValueError, match="digits"):
         await client.rencana_kontrol.list_poli("1", world.no_sep, TGL)  # SPRI wants a card
-    doctors = await client.rencana_kontrol.jadwal_dokter("2", "INT", "2024-03-15")
+    doctors = await client.rencana_kontrol.list_jadwal_dokter("2", "INT", "2024-03-15")
     assert {d.kode_dokter for d in doctors} == {"31486", "31487"}
     assert doctors[0].jadwal_praktek == "08:00 - 12:00"
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FAST_RETRY, mock_config
-from tests.vclaim_world import CALLS, TGL, build_world
+from tests.resources.world import CALLS, TGL, build_world
 from vclaim_async import CATALOG, VClaimClient, VClaimError
 from vclaim_async._catalog import render_table
 from vclaim_async.testing import VClaimSimulator
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ENDPOINTS = Path(__file__).resolve().parents[2] / "docs" / "endpoints.md"
 ROWS = list(CATALOG)
 
 
@@ -67,10 +67,10 @@ async def test_path_overrides_are_honoured_for_every_row(
 
 async def test_override_reaches_the_old_jasa_raharja_path(sim: VClaimSimulator) -> None:
     old = "monitoring/JasaRaharja/tglMulai/{tgl_mulai}/tglAkhir/{tgl_akhir}"
-    config = sim.config(retry=FAST_RETRY, path_overrides={"monitoring.jasa_raharja": old})
+    config = sim.config(retry=FAST_RETRY, path_overrides={"monitoring.list_jasa_raharja": old})
     async with VClaimClient(config) as client:
         await build_world(sim, client)
-        rows = await client.monitoring.jasa_raharja("2", TGL, "2024-03-31")
+        rows = await client.monitoring.list_jasa_raharja("2", TGL, "2024-03-31")
     assert rows and rows[0].sep is not None
     assert sim.requests[-1].path.endswith(
         "/monitoring/JasaRaharja/tglMulai/2024-03-01/tglAkhir/2024-03-31"
@@ -79,7 +79,7 @@ async def test_override_reaches_the_old_jasa_raharja_path(sim: VClaimSimulator) 
 
 def test_encryption_flags_follow_the_protocol_notes() -> None:
     assert CATALOG["sep.delete"].encrypted is False
-    assert CATALOG["sep.inacbg"].encrypted is False
+    assert CATALOG["sep.get_inacbg"].encrypted is False
     assert CATALOG["sep.delete_internal"].encrypted is False
     assert CATALOG["sep.update"].encrypted is None
     assert CATALOG["sep.insert"].encrypted is True
@@ -107,12 +107,12 @@ def test_rendered_table_lists_every_row() -> None:
     assert "| `sep.get` | GET | `SEP/{no_sep}` | yes | yes |" in lines
 
 
-def test_readme_table_is_the_rendered_catalog() -> None:
-    text = README.read_text(encoding="utf-8")
+def test_endpoints_page_is_the_rendered_catalog() -> None:
+    text = ENDPOINTS.read_text(encoding="utf-8")
     match = re.search(r"<!-- catalog:start -->\n(.*?)<!-- catalog:end -->", text, re.DOTALL)
-    assert match, "README.md lacks the catalog markers"
+    assert match, "docs/endpoints.md lacks the catalog markers"
     assert match.group(1) == render_table(), (
-        "README's endpoint table is stale: run `vclaim-async catalog` and paste it"
+        "docs/endpoints.md's table is stale: run `vclaim-async catalog` and paste it"
     )
 
 

@@ -91,7 +91,9 @@ ACCIDENT = Jaminan(
         tgl_kejadian="2024-02-28",
         keterangan="Tabrakan motor",
         suplesi=SepSuplesi(
-            lokasi_laka=LokasiLaka(kd_propinsi="31", kd_kabupaten="3171", kd_kecamatan="317101")
+            lokasi_laka=LokasiLaka(
+                kode_propinsi="31", kode_kabupaten="3171", kode_kecamatan="317101"
+            )
         ),
     ),
 )
@@ -109,7 +111,7 @@ async def build_world(sim: VClaimSimulator, client: VClaimClient) -> World:
             r.extra.get("rs") and r.extra["no_kartu"] == c for r in sim.state.referrals().values()
         )
     )
-    rujukan_rs = (await client.rujukan.rs_by_card(rs_card)).no_kunjungan
+    rujukan_rs = (await client.rujukan.get_rs_by_card(rs_card)).no_kunjungan
     assert rujukan_rs is not None
     sep = await issue_sep(client, card, rujukan.no_kunjungan)
     assert sep.no_sep is not None
@@ -150,7 +152,7 @@ async def build_world(sim: VClaimSimulator, client: VClaimClient) -> World:
         program_prb="02",
         kode_dpjp=DOKTER,
         user=USER,
-        obat=[PrbObat(kd_obat="12140100042", signa1="1", signa2="1", jml_obat="30")],
+        obat=[PrbObat(kode_obat="12140100042", signa1="1", signa2="1", jml_obat="30")],
     )
     assert srb.no_srb is not None
     await client.lpk.insert(
@@ -168,7 +170,7 @@ async def build_world(sim: VClaimSimulator, client: VClaimClient) -> World:
         no_rujukan=rujukan.no_kunjungan, diagnosa=["P;N18.5", "S;I10"], user=USER
     )
     khusus_id = next(iter(sim.state.rujukan_khusus))
-    await client.sep.pengajuan(
+    await client.sep.insert_pengajuan(
         no_kartu=card, tgl_sep=TGL, jns_pelayanan="2", jns_pengajuan="1", user=USER
     )
     await client.sep.update_tgl_pulang(
@@ -216,13 +218,13 @@ CALLS: dict[str, Call] = {
     ),
     "sep.delete": lambda c, w: c.sep.delete(w.no_sep, USER),
     "sep.get": lambda c, w: c.sep.get(w.no_sep),
-    "sep.last_by_rujukan": lambda c, w: c.sep.last_by_rujukan(w.rujukan_fktp),
-    "sep.suplesi_jasa_raharja": lambda c, w: c.sep.suplesi_jasa_raharja(w.card, LATER),
-    "sep.kll_induk": lambda c, w: c.sep.kll_induk(w.card),
-    "sep.pengajuan": lambda c, w: c.sep.pengajuan(
+    "sep.get_last_by_rujukan": lambda c, w: c.sep.get_last_by_rujukan(w.rujukan_fktp),
+    "sep.list_suplesi_jasa_raharja": lambda c, w: c.sep.list_suplesi_jasa_raharja(w.card, LATER),
+    "sep.list_kll_induk": lambda c, w: c.sep.list_kll_induk(w.card),
+    "sep.insert_pengajuan": lambda c, w: c.sep.insert_pengajuan(
         no_kartu=w.card, tgl_sep=TGL, jns_pelayanan="1", jns_pengajuan="2", user=USER
     ),
-    "sep.approval": lambda c, w: c.sep.approval(
+    "sep.insert_persetujuan": lambda c, w: c.sep.insert_persetujuan(
         no_kartu=w.card, tgl_sep=TGL, jns_pelayanan="2", jns_pengajuan="1", user=USER
     ),
     "sep.list_persetujuan": lambda c, w: c.sep.list_persetujuan(3, 2024),
@@ -230,15 +232,19 @@ CALLS: dict[str, Call] = {
         no_sep=w.accident_sep, status_pulang="3", tgl_pulang=TGL, user=USER
     ),
     "sep.list_tgl_pulang": lambda c, w: c.sep.list_tgl_pulang(3, 2024),
-    "sep.inacbg": lambda c, w: c.sep.inacbg(w.no_sep),
+    "sep.get_inacbg": lambda c, w: c.sep.get_inacbg(w.no_sep),
     "sep.list_internal": lambda c, w: c.sep.list_internal(w.no_sep),
     "sep.delete_internal": lambda c, w: c.sep.delete_internal(
-        no_sep=w.no_sep, no_surat="INT-1", tgl_rujukan_internal=TGL, kd_poli_tuj="JAN", user=USER
+        no_sep=w.no_sep,
+        no_surat="INT-1",
+        tgl_rujukan_internal=TGL,
+        kode_poli_tujuan="JAN",
+        user=USER,
     ),
-    "sep.finger_print": lambda c, w: c.sep.finger_print(w.card, TGL),
+    "sep.get_finger_print": lambda c, w: c.sep.get_finger_print(w.card, TGL),
     "sep.list_finger_print": lambda c, w: c.sep.list_finger_print(TGL),
-    "sep.random_question": lambda c, w: c.sep.random_question(w.card, TGL),
-    "sep.random_answer": lambda c, w: c.sep.random_answer(
+    "sep.get_random_question": lambda c, w: c.sep.get_random_question(w.card, TGL),
+    "sep.insert_random_answer": lambda c, w: c.sep.insert_random_answer(
         no_kartu=w.card,
         tgl_sep=TGL,
         jns_pelayanan="2",
@@ -246,12 +252,12 @@ CALLS: dict[str, Call] = {
         ppk_pst="0301U001",
         user=USER,
     ),
-    "rujukan.by_nomor": lambda c, w: c.rujukan.by_nomor(w.rujukan_fktp),
-    "rujukan.rs_by_nomor": lambda c, w: c.rujukan.rs_by_nomor(w.rujukan_rs),
+    "rujukan.get": lambda c, w: c.rujukan.get(w.rujukan_fktp),
+    "rujukan.get_rs": lambda c, w: c.rujukan.get_rs(w.rujukan_rs),
     "rujukan.by_card": lambda c, w: c.rujukan.by_card(w.card),
-    "rujukan.rs_by_card": lambda c, w: _rs_card(c, w),
+    "rujukan.get_rs_by_card": lambda c, w: _rs_card(c, w),
     "rujukan.list_by_card": lambda c, w: c.rujukan.list_by_card(w.card),
-    "rujukan.rs_list_by_card": lambda c, w: _rs_list(c, w),
+    "rujukan.list_rs_by_card": lambda c, w: _rs_list(c, w),
     "rujukan.insert": lambda c, w: c.rujukan.insert(
         no_sep=w.no_sep,
         tgl_rujukan=TGL,
@@ -287,8 +293,8 @@ CALLS: dict[str, Call] = {
     "rujukan.list_spesialistik": lambda c, w: c.rujukan.list_spesialistik("0303R003", TGL),
     "rujukan.list_sarana": lambda c, w: c.rujukan.list_sarana("0303R003"),
     "rujukan.list_keluar": lambda c, w: c.rujukan.list_keluar(TGL, LATER),
-    "rujukan.keluar": lambda c, w: c.rujukan.keluar(w.rujukan_keluar),
-    "rujukan.jumlah_sep": lambda c, w: c.rujukan.jumlah_sep("1", w.rujukan_fktp),
+    "rujukan.get_keluar": lambda c, w: c.rujukan.get_keluar(w.rujukan_keluar),
+    "rujukan.get_jumlah_sep": lambda c, w: c.rujukan.get_jumlah_sep("1", w.rujukan_fktp),
     "rencana_kontrol.insert": lambda c, w: c.rencana_kontrol.insert(
         no_sep=w.no_sep,
         kode_dokter=DOKTER,
@@ -339,29 +345,31 @@ CALLS: dict[str, Call] = {
     "rencana_kontrol.list_by_card": lambda c, w: c.rencana_kontrol.list_by_card(w.card, 3, 2024),
     "rencana_kontrol.list_by_date": lambda c, w: c.rencana_kontrol.list_by_date(TGL, LATER),
     "rencana_kontrol.list_poli": lambda c, w: c.rencana_kontrol.list_poli("2", w.no_sep, LATER),
-    "rencana_kontrol.jadwal_dokter": lambda c, w: c.rencana_kontrol.jadwal_dokter(
+    "rencana_kontrol.list_jadwal_dokter": lambda c, w: c.rencana_kontrol.list_jadwal_dokter(
         "2", "INT", LATER
     ),
-    "referensi.diagnosa": lambda c, w: c.referensi.diagnosa("A09"),
-    "referensi.poli": lambda c, w: c.referensi.poli("dalam"),
-    "referensi.faskes": lambda c, w: c.referensi.faskes("simulasi", "2"),
-    "referensi.dokter_dpjp": lambda c, w: c.referensi.dokter_dpjp("2", TGL, "INT"),
-    "referensi.propinsi": lambda c, w: c.referensi.propinsi(),
-    "referensi.kabupaten": lambda c, w: c.referensi.kabupaten("31"),
-    "referensi.kecamatan": lambda c, w: c.referensi.kecamatan("3171"),
-    "referensi.diagnosa_prb": lambda c, w: c.referensi.diagnosa_prb(),
-    "referensi.obat_prb": lambda c, w: c.referensi.obat_prb("tab 10 mg"),
-    "referensi.procedure": lambda c, w: c.referensi.procedure("39.95"),
-    "referensi.kelas_rawat": lambda c, w: c.referensi.kelas_rawat(),
-    "referensi.dokter": lambda c, w: c.referensi.dokter("Ayu"),
-    "referensi.spesialistik": lambda c, w: c.referensi.spesialistik(),
-    "referensi.ruang_rawat": lambda c, w: c.referensi.ruang_rawat(),
-    "referensi.cara_keluar": lambda c, w: c.referensi.cara_keluar(),
-    "referensi.pasca_pulang": lambda c, w: c.referensi.pasca_pulang(),
-    "monitoring.kunjungan": lambda c, w: c.monitoring.kunjungan(TGL, "2"),
-    "monitoring.klaim": lambda c, w: c.monitoring.klaim(TGL, "2", "1"),
-    "monitoring.histori_pelayanan": lambda c, w: c.monitoring.histori_pelayanan(w.card, TGL, LATER),
-    "monitoring.jasa_raharja": lambda c, w: c.monitoring.jasa_raharja("2", TGL, LATER),
+    "referensi.list_diagnosa": lambda c, w: c.referensi.list_diagnosa("A09"),
+    "referensi.list_poli": lambda c, w: c.referensi.list_poli("dalam"),
+    "referensi.list_faskes": lambda c, w: c.referensi.list_faskes("simulasi", "2"),
+    "referensi.list_dokter_dpjp": lambda c, w: c.referensi.list_dokter_dpjp("2", TGL, "INT"),
+    "referensi.list_propinsi": lambda c, w: c.referensi.list_propinsi(),
+    "referensi.list_kabupaten": lambda c, w: c.referensi.list_kabupaten("31"),
+    "referensi.list_kecamatan": lambda c, w: c.referensi.list_kecamatan("3171"),
+    "referensi.list_diagnosa_prb": lambda c, w: c.referensi.list_diagnosa_prb(),
+    "referensi.list_obat_prb": lambda c, w: c.referensi.list_obat_prb("tab 10 mg"),
+    "referensi.list_prosedur": lambda c, w: c.referensi.list_prosedur("39.95"),
+    "referensi.list_kelas_rawat": lambda c, w: c.referensi.list_kelas_rawat(),
+    "referensi.list_dokter": lambda c, w: c.referensi.list_dokter("Ayu"),
+    "referensi.list_spesialistik": lambda c, w: c.referensi.list_spesialistik(),
+    "referensi.list_ruang_rawat": lambda c, w: c.referensi.list_ruang_rawat(),
+    "referensi.list_cara_keluar": lambda c, w: c.referensi.list_cara_keluar(),
+    "referensi.list_pasca_pulang": lambda c, w: c.referensi.list_pasca_pulang(),
+    "monitoring.list_kunjungan": lambda c, w: c.monitoring.list_kunjungan(TGL, "2"),
+    "monitoring.list_klaim": lambda c, w: c.monitoring.list_klaim(TGL, "2", "1"),
+    "monitoring.list_histori_pelayanan": lambda c, w: c.monitoring.list_histori_pelayanan(
+        w.card, TGL, LATER
+    ),
+    "monitoring.list_jasa_raharja": lambda c, w: c.monitoring.list_jasa_raharja("2", TGL, LATER),
     "prb.insert": lambda c, w: c.prb.insert(
         no_sep=w.no_sep,
         no_kartu=w.card,
@@ -376,7 +384,7 @@ CALLS: dict[str, Call] = {
     "prb.delete": lambda c, w: c.prb.delete(w.no_srb, w.no_sep, USER),
     "prb.get": lambda c, w: c.prb.get(w.no_srb, w.no_sep),
     "prb.list_by_date": lambda c, w: c.prb.list_by_date(w.today, w.today),
-    "prb.rekap_potensi": lambda c, w: c.prb.rekap_potensi(2024, 3),
+    "prb.list_rekap_potensi": lambda c, w: c.prb.list_rekap_potensi(2024, 3),
     "lpk.insert": lambda c, w: c.lpk.insert(
         no_sep=w.accident_sep,
         tgl_masuk=TGL,
@@ -409,12 +417,12 @@ async def _by_nik(client: VClaimClient, world: World) -> object:
 
 
 async def _rs_card(client: VClaimClient, world: World) -> object:
-    rujukan = await client.rujukan.rs_by_nomor(world.rujukan_rs)
+    rujukan = await client.rujukan.get_rs(world.rujukan_rs)
     assert rujukan.peserta is not None
-    return await client.rujukan.rs_by_card(rujukan.peserta.no_kartu)
+    return await client.rujukan.get_rs_by_card(rujukan.peserta.no_kartu)
 
 
 async def _rs_list(client: VClaimClient, world: World) -> object:
-    rujukan = await client.rujukan.rs_by_nomor(world.rujukan_rs)
+    rujukan = await client.rujukan.get_rs(world.rujukan_rs)
     assert rujukan.peserta is not None
-    return await client.rujukan.rs_list_by_card(rujukan.peserta.no_kartu)
+    return await client.rujukan.list_rs_by_card(rujukan.peserta.no_kartu)

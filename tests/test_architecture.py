@@ -1,0 +1,132 @@
+"""The import direction ARCHITECTURE.md draws, checked over the package's source with ``ast``.
+
+Each module belongs to a layer; a module may import its own layer or lower ones, never a higher
+one, and nothing below the top imports ``cli`` or ``testing``. Imports under
+``if TYPE_CHECKING:`` are annotations only and are not counted.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import vclaim_async
+
+PACKAGE = Path(vclaim_async.__file__).parent
+
+#: Layer of each module (by dotted name below ``vclaim_async``; a package covers its modules).
+LAYERS: dict[str, int] = {
+    # 0: leaves, pure and free of I/O
+    "errors": 0, "_redact": 0, "_hooks": 0, "_catalog": 0, "_lzstring": 0, "_validate": 0,
+    "_signing": 0, "_crypto": 0, "_config": 0,
+    # 1: models (msgspec Structs)
+    "models": 1,
+    # 2: plumbing: the network edge and the envelope (any other private core module too)
+    "_transport": 2, "_envelope": 2,
+    # 3: engines that compose resource calls, given as callables
+    "_bulk": 3, "_reconcile": 3,
+    # 4: resources, one class per area on one request seam
+    "resources": 4,
+    # 5: the client
+    "_client": 5,
+    # 6: the top: the public namespace, the command line, the simulator
+    "__init__": 6, "__main__": 6, "cli": 6, "testing": 6, "_cli": 6, "_journal": 6,
+}  # fmt: skip
+PLUMBING = 2
+TOP = 6
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts.pop()
+    return ".".join(parts)
+
+
+def layer_of(module: str) -> int:
+    """The layer of ``module`` (dotted, below the package), by its longest listed prefix."""
+    parts = module.split(".")
+    for end in range(len(parts), 0, -1):
+        key = ".".join(parts[:end])
+        if key in LAYERS:
+            return LAYERS[key]
+    if parts[0].startswith("_cli"):
+        return TOP
+    return PLUMBING
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def imports_of(path: Path) -> list[str]:
+    """Modules of the package that ``path`` imports at run time (dotted, below the package)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    name = _module_name(path)
+    here = name.split(".") if path.name == "__init__.py" and name != "__init__" else (
+        name.split(".")[:-1]
+    )  # fmt: skip
+    if name == "__init__":
+        here = []
+    found: list[str] = []
+
+    def visit(nodes: list[ast.stmt]) -> None:
+        for node in nodes:
+            if isinstance(node, ast.If) and _is_type_checking(node):
+                visit(node.orelse)
+                continue
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith("vclaim_async."):
+                        found.append(alias.name.removeprefix("vclaim_async."))
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = here[: len(here) - (node.level - 1)] if node.level > 1 else here
+                    target = [*base, *(node.module.split(".") if node.module else [])]
+                elif node.module and node.module.split(".")[0] == "vclaim_async":
+                    target = node.module.split(".")[1:]
+                else:
+                    continue
+                for alias in node.names:
+                    candidate = [*target, alias.name]
+                    module = ".".join(candidate)
+                    is_module = (PACKAGE.joinpath(*candidate).with_suffix(".py")).exists() or (
+                        PACKAGE.joinpath(*candidate, "__init__.py")
+                    ).exists()
+                    found.append(module if is_module else ".".join(target) or "__init__")
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.stmt):
+                    visit([child])
+
+    visit(tree.body)
+    return found
+
+
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=[_module_name(p) for p in SOURCES])
+def test_imports_point_down_the_layers(path: Path) -> None:
+    module = _module_name(path)
+    mine = layer_of(module)
+    for target in imports_of(path):
+        if target == "__init__" and module.split(".")[0] in ("cli", "testing"):
+            continue  # the top may use the public namespace
+        assert layer_of(target) <= mine, (
+            f"{module} (layer {mine}) imports {target} (layer {layer_of(target)}): "
+            "see ARCHITECTURE.md 'What may import what'"
+        )
+
+
+def test_the_checker_sees_the_imports_it_must_refuse() -> None:
+    # The rule is only as good as the parser: a resource importing the client is caught.
+    assert "_envelope" in imports_of(PACKAGE / "resources" / "_base.py")
+    assert "_client" not in imports_of(PACKAGE / "resources" / "_base.py")  # TYPE_CHECKING only
+    assert "resources.peserta" in imports_of(PACKAGE / "_client.py")
+    assert layer_of("resources.sep") > layer_of("_reconcile") > layer_of("models.sep")
+    assert layer_of("testing.routes.sep") == TOP and layer_of("cli.check") == TOP
