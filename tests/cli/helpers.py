@@ -7,8 +7,14 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from vclaim_async.cli import check, common, lookup
 from vclaim_async.testing import VClaimSimulator
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -94,3 +100,20 @@ def assert_complete(out: Path, lines: dict[int, str], registry: VClaimSimulator)
         identifier = lines[int(row["row"])]
         assert row["input"] == identifier
         assert row["status"] == expected_status(registry, identifier), row
+
+
+def script_sandbox(
+    monkeypatch: pytest.MonkeyPatch, setup: Callable[[VClaimSimulator], None]
+) -> None:
+    """Run ``setup`` on the sandbox simulator of every in-process command before it is used."""
+    real = common.open_session
+
+    @asynccontextmanager
+    async def scripted(**kwargs: Any) -> AsyncIterator[common.Session]:
+        async with real(**kwargs) as session:
+            assert session.sim is not None
+            setup(session.sim)
+            yield session
+
+    monkeypatch.setattr(check, "open_session", scripted)
+    monkeypatch.setattr(lookup, "open_session", scripted)

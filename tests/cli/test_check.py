@@ -7,8 +7,6 @@ import json
 import sqlite3
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -22,11 +20,10 @@ from tests.cli.helpers import (
     journal,
     mixed,
     read_csv,
+    script_sandbox,
     write_input,
 )
-from vclaim_async.cli import check as _cli_check
 from vclaim_async.cli import main
-from vclaim_async.cli.common import Session
 from vclaim_async.testing import VClaimSimulator
 
 # -- the main job ----------------------------------------------------------------------------
@@ -95,7 +92,7 @@ def test_sqlite_output_and_plain_text_input(tmp_path: Path, registry: VClaimSimu
         "check", "--sandbox", "--sandbox-latency", "0", "--kind", "nik", source, "--out", out, "-q"
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
+    assert result.stderr == "" and result.stdout == ""  # -q: errors only
     with sqlite3.connect(out) as db:
         rows = db.execute("SELECT row, input, kind, status FROM results ORDER BY row").fetchall()
     assert len(rows) == 41
@@ -121,17 +118,12 @@ def test_ordered_output_and_shape_detection(tmp_path: Path, registry: VClaimSimu
 
 def _with_faults(monkeypatch: pytest.MonkeyPatch, script: dict[str, int]) -> None:
     """Make the sandbox answer ``status`` for every request matching each pattern."""
-    real = _cli_check.open_session
 
-    @asynccontextmanager
-    async def scripted(**kwargs: object) -> AsyncIterator[Session]:
-        async with real(**kwargs) as session:  # type: ignore[arg-type]
-            assert session.sim is not None
-            for pattern, status in script.items():
-                session.sim.faults.fail(pattern, status=status, times=None)
-            yield session
+    def setup(sim: VClaimSimulator) -> None:
+        for pattern, status in script.items():
+            sim.faults.fail(pattern, status=status, times=None)
 
-    monkeypatch.setattr(_cli_check, "open_session", scripted)
+    script_sandbox(monkeypatch, setup)
 
 
 def test_failed_rows_exit_3_and_are_retried_by_the_same_command(
