@@ -75,7 +75,7 @@ class CliError(Exception):
 
 # C0 controls but tab and newline, DEL and C1: ESC/CSI sequences could drive the terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_C1 = re.compile(r"[\x80-\x9f]")
+_C1 = re.compile(r"[\x7f-\x9f]")
 
 
 def clean(text: str, *, one_line: bool = False) -> str:
@@ -85,7 +85,7 @@ def clean(text: str, *, one_line: bool = False) -> str:
 
 
 def escape_c1(json_text: str) -> str:
-    """JSON text with C1 controls escaped (``json.dumps`` escapes only C0 ones)."""
+    """JSON text with DEL and C1 controls escaped (``json.dumps`` escapes only C0 ones)."""
     return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 

@@ -78,7 +78,9 @@ def add_parsers(
         "  vclaim-async sep cbg 0301R0011017V000007 --json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sep_sub = sep.add_subparsers(dest="action", metavar="ACTION")
+    sep_sub = sep.add_subparsers(
+        dest="action", metavar="ACTION", help="get: the SEP; cbg: its INA-CBG view"
+    )
     sep_sub.required = True
     for action, text in (
         ("get", "the SEP as BPJS holds it (GET SEP/{noSep})"),
@@ -103,7 +105,9 @@ def add_parsers(
         "  vclaim-async referensi faskes puskesmas --jenis 1",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ref_sub = referensi.add_subparsers(dest="list", metavar="LIST")
+    ref_sub = referensi.add_subparsers(
+        dest="list", metavar="LIST", help="the reference list to search"
+    )
     ref_sub.required = True
     for name, text in (
         ("diagnosa", "ICD-10 diagnoses matching KEYWORD (a code or part of a name)"),
