@@ -175,36 +175,36 @@ def test_a_dead_gateway_trips_the_breaker(
 
 
 async def test_real_mode_uses_vclaim_env_and_stops_on_refused_credentials(
-    tmp_path: Path, registry: VClaimSimulator
+    tmp_path: Path, vclaim_simulator: VClaimSimulator
 ) -> None:
-    cards = registry.participants.cards()[:50]
+    cards = vclaim_simulator.participants.cards()[:50]
     source = tmp_path / "in.txt"
     source.write_text("\n".join(cards), encoding="utf-8")
-    async with VClaimSimulator(participant_count=100) as sim:
-        env = {
-            "VCLAIM_CONS_ID": sim.cons_id,
-            "VCLAIM_SECRET": sim.secret,
-            "VCLAIM_USER_KEY": sim.user_key,
-            "VCLAIM_BASE_URL": sim.base_url,
-        }
+    sim = vclaim_simulator
+    env = {
+        "VCLAIM_CONS_ID": sim.cons_id,
+        "VCLAIM_SECRET": sim.secret,
+        "VCLAIM_USER_KEY": sim.user_key,
+        "VCLAIM_BASE_URL": sim.base_url,
+    }
 
-        async def run(out: Path, **overrides: str) -> tuple[int, str, str]:
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "vclaim_async", "check", str(source), "--out", str(out),
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-                env=clean_env(**{**env, **overrides}),
-            )  # fmt: skip
-            stdout, stderr = await asyncio.wait_for(proc.communicate(), 60)
-            return proc.returncode or 0, stdout.decode(), stderr.decode()
+    async def run(out: Path, **overrides: str) -> tuple[int, str, str]:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "vclaim_async", "check", str(source), "--out", str(out),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            env=clean_env(**{**env, **overrides}),
+        )  # fmt: skip
+        stdout, stderr = await asyncio.wait_for(proc.communicate(), 60)
+        return proc.returncode or 0, stdout.decode(), stderr.decode()
 
-        code, _, stderr = await run(tmp_path / "ok.csv")
-        assert code == 0, stderr
-        assert len(sim.requests) == 50
-        rows = read_csv(tmp_path / "ok.csv")
-        assert Counter(r["status"] for r in rows)["not_found"] == 0
+    code, _, stderr = await run(tmp_path / "ok.csv")
+    assert code == 0, stderr
+    assert len(sim.requests) == 50
+    rows = read_csv(tmp_path / "ok.csv")
+    assert Counter(r["status"] for r in rows)["not_found"] == 0
 
-        code, _, stderr = await run(tmp_path / "bad.csv", VCLAIM_SECRET="wrong")
-        assert code == 1
-        assert "BPJS refused the credentials" in stderr and "wrong" not in stderr
-        with journal(tmp_path / "bad.csv") as db:
-            assert db.execute("SELECT count(*) FROM results").fetchone() == (0,)
+    code, _, stderr = await run(tmp_path / "bad.csv", VCLAIM_SECRET="wrong")
+    assert code == 1
+    assert "BPJS refused the credentials" in stderr and "wrong" not in stderr
+    with journal(tmp_path / "bad.csv") as db:
+        assert db.execute("SELECT count(*) FROM results").fetchone() == (0,)

@@ -138,52 +138,54 @@ def _assert_private(directory: Path, *, but: Path) -> None:
             assert path.stat().st_mode & 0o077 == 0, f"{path.name} is not private"
 
 
-async def test_kill_9_at_random_moments_never_re_asks_an_output_row(tmp_path: Path) -> None:
+async def test_kill_9_at_random_moments_never_re_asks_an_output_row(
+    tmp_path: Path, vclaim_simulator: VClaimSimulator
+) -> None:
     """15 SIGKILLs at random points, each followed by a rerun, against one simulator whose
     request log is the evidence: no identifier the output already showed is ever asked again,
     and the final output holds every row exactly once. Every file left behind is 0600."""
     rng = random.Random(20240301)
-    async with VClaimSimulator() as sim:
-        identifiers = sim.participants.cards() + sim.participants.niks()
-        assert len(set(identifiers)) == len(identifiers)  # one request per row tells rows apart
-        source = tmp_path / "patients.csv"
-        lines = write_input(source, identifiers)
-        out = tmp_path / "results.csv"
-        sim.faults.delay(".*", 0.02, times=None)
-        env = clean_env(
-            VCLAIM_CONS_ID=sim.cons_id, VCLAIM_SECRET=sim.secret,
-            VCLAIM_USER_KEY=sim.user_key, VCLAIM_BASE_URL=sim.base_url,
-        )  # fmt: skip
-        command = (
-            sys.executable, "-m", "vclaim_async", "check", str(source), "--out", str(out),
-            "--date", "2024-03-01", "--concurrency", "2", "--keep-journal", "-q",
-        )  # fmt: skip
-        shown: set[str] = set()  # every identifier any output has held so far
-        for _ in range(KILLS):
-            seen = len(sim.requests)
-            proc = await asyncio.create_subprocess_exec(
-                *command, env=env, umask=0o022,
-                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-            )  # fmt: skip
-            await asyncio.sleep(rng.uniform(0.1, 2.5))
-            if proc.returncode is None:
-                proc.kill()
-            _, stderr = await proc.communicate()
-            assert proc.returncode in (-signal.SIGKILL, 0), stderr.decode()
-            asked = [m.group(1) for r in sim.requests[seen:] if (m := _ASKED.search(r.path))]
-            assert not shown & set(asked), "a rerun asked BPJS again for a row already output"
-            now = _output_inputs(out)
-            assert len(now) == len(set(now))  # no row twice, even mid-run
-            shown |= set(now)
-            _assert_private(tmp_path, but=source)
+    sim = vclaim_simulator
+    identifiers = sim.participants.cards() + sim.participants.niks()
+    assert len(set(identifiers)) == len(identifiers)  # one request per row tells rows apart
+    source = tmp_path / "patients.csv"
+    lines = write_input(source, identifiers)
+    out = tmp_path / "results.csv"
+    sim.faults.delay(".*", 0.02, times=None)
+    env = clean_env(
+        VCLAIM_CONS_ID=sim.cons_id, VCLAIM_SECRET=sim.secret,
+        VCLAIM_USER_KEY=sim.user_key, VCLAIM_BASE_URL=sim.base_url,
+    )  # fmt: skip
+    command = (
+        sys.executable, "-m", "vclaim_async", "check", str(source), "--out", str(out),
+        "--date", "2024-03-01", "--concurrency", "2", "--keep-journal", "-q",
+    )  # fmt: skip
+    shown: set[str] = set()  # every identifier any output has held so far
+    for _ in range(KILLS):
         seen = len(sim.requests)
-        final = await asyncio.create_subprocess_exec(
-            *command, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
-        )
-        _, stderr = await final.communicate()
-        assert final.returncode == 0, stderr.decode()
+        proc = await asyncio.create_subprocess_exec(
+            *command, env=env, umask=0o022,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        await asyncio.sleep(rng.uniform(0.1, 2.5))
+        if proc.returncode is None:
+            proc.kill()
+        _, stderr = await proc.communicate()
+        assert proc.returncode in (-signal.SIGKILL, 0), stderr.decode()
         asked = [m.group(1) for r in sim.requests[seen:] if (m := _ASKED.search(r.path))]
-        assert not shown & set(asked)
+        assert not shown & set(asked), "a rerun asked BPJS again for a row already output"
+        now = _output_inputs(out)
+        assert len(now) == len(set(now))  # no row twice, even mid-run
+        shown |= set(now)
+        _assert_private(tmp_path, but=source)
+    seen = len(sim.requests)
+    final = await asyncio.create_subprocess_exec(
+        *command, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+    )
+    _, stderr = await final.communicate()
+    assert final.returncode == 0, stderr.decode()
+    asked = [m.group(1) for r in sim.requests[seen:] if (m := _ASKED.search(r.path))]
+    assert not shown & set(asked)
     rows = read_csv(out)
     assert [int(r["row"]) for r in rows] == sorted(lines)  # every row once, in input order
     assert [r["input"] for r in rows] == identifiers

@@ -31,8 +31,12 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _PRIVATE = 0o600
 
 
-def check_private(path: Path, info: os.stat_result, what: str) -> None:
-    """Refuse a file that is a symlink, not regular, not ours, or writable by others."""
+def check_private(path: Path, info: os.stat_result, what: str, *, replaced: bool = False) -> None:
+    """Refuse a file that is a symlink, not regular, not ours, or writable by others.
+
+    ``replaced``: the file is only ever replaced (renamed over), never written into, so who
+    else may write it does not matter.
+    """
     if stat.S_ISLNK(info.st_mode):
         raise CliError(f"refusing {what} {path}: it is a symbolic link")
     if not stat.S_ISREG(info.st_mode):
@@ -40,7 +44,7 @@ def check_private(path: Path, info: os.stat_result, what: str) -> None:
     geteuid = getattr(os, "geteuid", None)
     if geteuid is not None and info.st_uid != geteuid():
         raise CliError(f"refusing {what} {path}: it belongs to another user")
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+    if not replaced and info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         raise CliError(f"refusing {what} {path}: other users can write to it")
 
 

@@ -89,7 +89,7 @@ def ensure_ours(path: Path, fmt: OutputFormat, *, journaled: bool, force: bool) 
         info = path.lstat()
     except FileNotFoundError:
         return
-    check_private(path, info, "output")
+    check_private(path, info, "output", replaced=True)
     if force or journaled or info.st_size == 0 or _has_our_shape(path, fmt):
         return
     raise CliError(
