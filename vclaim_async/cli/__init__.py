@@ -98,7 +98,9 @@ def _configure_logging(args: argparse.Namespace) -> None:
     level = getattr(args, "log_level", None)
     if level is None:
         verbose = getattr(args, "verbose", 0)
-        level = "warning" if not verbose else "info" if verbose == 1 else "debug"
+        if not verbose:
+            return  # warnings still reach stderr through logging's last-resort handler
+        level = "info" if verbose == 1 else "debug"
     logging.basicConfig(
         level=level.upper(),
         stream=sys.stderr,

@@ -196,9 +196,9 @@ async def run_check(args: argparse.Namespace) -> int:
         journal.close()
     if code == EXIT_OK and not args.keep_journal:
         # Only now, with the output complete: a kill before this leaves a finished journal.
-        for path in (journal.path, *(journal.path.with_name(journal.path.name + s)
-                                     for s in SQLITE_SIDE_FILES)):  # fmt: skip
-            remove(path)
+        # Side files first: a stale WAL left beside a journal could be replayed into it.
+        for suffix in (*SQLITE_SIDE_FILES, ""):
+            remove(journal.path.with_name(journal.path.name + suffix))
     return code
 
 
@@ -321,7 +321,7 @@ class CheckRun:
         if outcome != "completed":
             code = EXIT_TERMINATED if self._signals == [signal.SIGTERM] else EXIT_INTERRUPTED
         if not self.args.quiet:
-            self._summary(counts, elapsed, outcome, removing=code == EXIT_OK)
+            self._summary(counts, elapsed, outcome, complete=code == EXIT_OK)
         return code
 
     async def _supervise(self) -> str:
@@ -366,7 +366,7 @@ class CheckRun:
         return outcome
 
     def _summary(
-        self, counts: dict[str, int], elapsed: float, outcome: str, *, removing: bool
+        self, counts: dict[str, int], elapsed: float, outcome: str, *, complete: bool
     ) -> None:
         plan = self.plan
         labels = (
@@ -381,12 +381,12 @@ class CheckRun:
         rows.append(("total", done))
         checked = self.journal.checked_this_run
         rate = checked / elapsed if elapsed > 0 else 0.0
-        kept = removing and not self.args.keep_journal
+        removed = complete and not self.args.keep_journal
         lines = [
             f"service date {plan.date} · {checked:,} rows checked this run in {elapsed:.1f} s "
             f"({rate:,.0f}/s)",
             f"output {plan.output} · journal {self.journal.path}"
-            + (" (removed: the run is complete)" if kept else ""),
+            + (" (removed: the run is complete)" if removed else ""),
         ]
         interrupted = outcome != "completed"
         if interrupted:

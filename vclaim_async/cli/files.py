@@ -69,6 +69,14 @@ def prepare_sqlite(path: Path, what: str) -> tuple[int, int]:
     too. Returns the database's ``(st_dev, st_ino)`` to compare after connecting.
     """
     info = _lstat(path)
+    created = info is None
+    for suffix in SQLITE_SIDE_FILES:
+        side = path.with_name(path.name + suffix)
+        side_info = _lstat(side)
+        if side_info is not None:
+            check_private(side, side_info, what)
+            if created:
+                remove(side)  # a stale WAL must never be replayed into a new database
     if info is None:
         try:
             create_private(path)
@@ -76,11 +84,6 @@ def prepare_sqlite(path: Path, what: str) -> tuple[int, int]:
             raise CliError(f"refusing {what} {path}: it appeared while being created") from None
         info = path.lstat()
     check_private(path, info, what)
-    for suffix in SQLITE_SIDE_FILES:
-        side = path.with_name(path.name + suffix)
-        side_info = _lstat(side)
-        if side_info is not None:
-            check_private(side, side_info, what)
     return info.st_dev, info.st_ino
 
 
