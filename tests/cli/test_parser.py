@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib.metadata
 import os
 import re
 from pathlib import Path
@@ -205,3 +206,9 @@ def test_verbose_logs_requests_without_identifiers(registry: VClaimSimulator) ->
     assert "DEBUG vclaim_async" in loud.stderr and card not in loud.stderr
     after = cli("peserta", "--sandbox", card, "--log-level", "debug")
     assert "DEBUG vclaim_async" in after.stderr
+
+
+def test_the_console_script_is_the_package_main() -> None:
+    (script,) = importlib.metadata.entry_points(group="console_scripts", name="vclaim-async")
+    assert script.value == "vclaim_async.cli:main"
+    assert script.load() is main
