@@ -239,3 +239,21 @@ def test_an_unrelated_text_file_needs_force(
     # Its own output (journal already removed) is recognised and replaced by the next run.
     again = cli("check", *FAST, source, "--out", out, "--date", "+1")
     assert again.returncode == 0, again.stderr
+
+
+def test_temp_files_a_killed_run_left_are_removed_but_nothing_else(
+    tmp_path: Path, registry: VClaimSimulator
+) -> None:
+    source = _cards_file(tmp_path, registry)
+    out = tmp_path / "out.csv"
+    left = tmp_path / ".out.csv.k3j9x_2a.tmp"  # what a kill during a rebuild leaves
+    left.write_text("input,row\n", encoding="utf-8")
+    left.chmod(0o600)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep\n", encoding="utf-8")
+    planted = tmp_path / ".out.csv.zzzzzzzz.tmp"
+    planted.symlink_to(victim)
+    result = cli("check", *FAST, source, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert not left.exists()
+    assert planted.is_symlink() and victim.read_text(encoding="utf-8") == "keep\n"
