@@ -7,6 +7,7 @@ digits. Rows are numbered as the file's lines are, so a result points back at it
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -40,6 +41,8 @@ GENERIC_HEADERS = ("identifier", "identitas", "nomor", "number", "id")
 _SHAPE = re.compile(r"\d{13}|\d{16}")
 _SAMPLE_ROWS = 200
 _SAMPLE_BYTES = 64 * 1024
+# Bytes no text file holds: C0 controls but tab, LF, FF and CR (NUL marks most binaries).
+_BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 class InputError(Exception):
@@ -72,7 +75,8 @@ class InputFile:
             raise InputError(f"input is a directory, not a file: {path}") from None
         except OSError as exc:
             raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-        text = head.decode("utf-8-sig", "replace")
+        _check_text(path, head, 0, final=len(head) < _SAMPLE_BYTES)
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head)
         lines = [line for line in text.splitlines() if line.strip()]
         first = lines[0] if lines else ""
         delimiter = _delimiter(path, text, first)
@@ -124,12 +128,34 @@ class InputFile:
         return cls(path, delimiter, best, header, name)
 
     def fingerprint(self) -> str:
-        """SHA-256 of the file's bytes: a resumed run must read the same input."""
+        """SHA-256 of the file's bytes (a resumed run must read the same input), checking on
+        the way that it is all UTF-8 text: binary bytes must never reach the output."""
         digest = hashlib.sha256()
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        offset = 0
         with self.path.open("rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
+                _check_text(self.path, chunk, offset, decoder=decoder)
+                offset += len(chunk)
+        _check_text(self.path, b"", offset, decoder=decoder, final=True)
         return digest.hexdigest()
+
+    def other_columns(self) -> list[str]:
+        """Names of the columns besides the identifier (header names, else ``column_N``)."""
+        if self.delimiter is None:
+            return []
+        with self.path.open(encoding="utf-8-sig", newline="") as fh:
+            sample = list(_sample_rows(fh.read(_SAMPLE_BYTES), self.delimiter))
+        width = max((len(row) for row in sample), default=0)
+        first = sample[0] if sample and self.header else []
+        names = []
+        for i in range(width):
+            if i == self.column:
+                continue
+            name = first[i].strip() if i < len(first) else ""
+            names.append(name or f"column_{i + 1}")
+        return names
 
     def rows(self) -> Iterator[tuple[int, str]]:
         """``(line number, identifier)`` per data row; blank rows are skipped.
@@ -137,7 +163,12 @@ class InputFile:
         A CSV row too short to have the column gives an empty identifier, which the check
         reports as invalid input rather than dropping it.
         """
-        with self.path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+        for number, value, _ in self.records():
+            yield number, value
+
+    def records(self) -> Iterator[tuple[int, str, tuple[str, ...]]]:
+        """``(line number, identifier, the row's other cells)`` per data row."""
+        with self.path.open(encoding="utf-8-sig", newline="") as fh:
             if self.delimiter is None:
                 seen_first = False
                 for number, line in enumerate(fh, start=1):
@@ -148,7 +179,7 @@ class InputFile:
                         seen_first = True
                         if self.header:
                             continue
-                    yield number, value
+                    yield number, value, ()
                 return
             reader = csv.reader(fh, delimiter=self.delimiter)
             first = True
@@ -162,7 +193,8 @@ class InputFile:
                     if self.header:
                         continue
                 value = record[self.column].strip() if self.column < len(record) else ""
-                yield number, value
+                others = tuple(cell for i, cell in enumerate(record) if i != self.column)
+                yield number, value, others
 
     def count(self) -> int:
         """How many data rows :meth:`rows` yields."""
@@ -173,6 +205,30 @@ class InputFile:
             return "plain text, one identifier per line"
         shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}[self.delimiter]
         return f"CSV ({shown}-separated), column {self.column_name!r}"
+
+
+def _check_text(
+    path: Path,
+    data: bytes,
+    offset: int,
+    *,
+    decoder: codecs.IncrementalDecoder | None = None,
+    final: bool = False,
+) -> None:
+    """Raise :class:`InputError` unless ``data`` (at ``offset`` in the file) is UTF-8 text."""
+    found = _BINARY.search(data)
+    if found is not None:
+        raise InputError(
+            f"{path} is not a text file (byte 0x{found.group()[0]:02x} at offset "
+            f"{offset + found.start()}); give a CSV or plain-text file"
+        )
+    try:
+        (decoder or codecs.getincrementaldecoder("utf-8")()).decode(data, final)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path} is not UTF-8 text (bad byte at offset {offset + exc.start}); "
+            "save it as CSV UTF-8"
+        ) from None
 
 
 def _delimiter(path: Path, text: str, first: str) -> str | None:
