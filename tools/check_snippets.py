@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -131,7 +132,13 @@ def check(paths: list[Path], *, examples: bool) -> int:
             return 0
         mypy = [sys.executable, "-m", "mypy", "--strict", "--no-incremental"]
         mypy += ["--config-file", str(ROOT / "pyproject.toml"), "--hide-error-context"]
-        done = subprocess.run(mypy + targets, capture_output=True, text=True, cwd=ROOT, check=False)
+        # examples/ is a namespace package (tests import examples.fastapi_app): name files by
+        # path from the repository root, and the snippets from their own directory.
+        mypy += ["--explicit-package-bases"]
+        env = os.environ | {"MYPYPATH": tmp}
+        done = subprocess.run(
+            mypy + targets, capture_output=True, text=True, cwd=ROOT, env=env, check=False
+        )
         for line in done.stdout.splitlines():
             match = re.match(r"^(?:.*[/\\])?(snippet_\d{4}\.py):(\d+):(.*)$", line)
             if match and match[1] in origin:
