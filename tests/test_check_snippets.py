@@ -31,6 +31,11 @@ client.sep.insert(...)
 y: int = 2
 ```
 
+<!-- given: card: str; today: datetime.date -->
+```python
+print(card, today)
+```
+
 1. In a list:
 
    ```py
@@ -44,10 +49,11 @@ def test_blocks_are_found_with_their_markdown_lines(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text(PAGE, encoding="utf-8")
     blocks, skipped = python_blocks(page)
-    assert [(b.line, b.code) for b in blocks] == [
-        (4, "x: int = 1\n"),
-        (18, "y: int = 2\n"),  # a marker without a reason does not opt out
-        (24, "async with client:\n    pass\n"),  # the list's indent removed
+    assert [(b.line, b.code, b.given) for b in blocks] == [
+        (4, "x: int = 1\n", ()),
+        (18, "y: int = 2\n", ()),  # a marker without a reason does not opt out
+        (23, "print(card, today)\n", ("card: str", "today: datetime.date")),
+        (29, "async with client:\n    pass\n", ()),  # the list's indent removed
     ]
     assert skipped == 1
 
@@ -75,9 +81,9 @@ def test_the_readme_and_every_docs_page_are_checked() -> None:
 def test_a_wrong_block_fails_at_its_markdown_line(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text(
-        "# Wrong\n\n```python\nfrom vclaim_async import Peserta\n\n"
+        "# Wrong\n\n<!-- given: card: str -->\n```python\nfrom vclaim_async import Peserta\n\n"
         "ok: Peserta | None = None\n"
-        "peserta = await client.peserta.by_card('0001234567890')\n"
+        "peserta = await client.peserta.by_card(card)\n"
         "wrong: int = peserta.no_kartu\n```\n",
         encoding="utf-8",
     )
@@ -88,4 +94,4 @@ def test_a_wrong_block_fails_at_its_markdown_line(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stdout + done.stderr
     errors = [line for line in done.stdout.splitlines() if ": error:" in line]
     assert len(errors) == 1, done.stdout
-    assert errors[0].startswith(f"{page}:8: error: Incompatible types in assignment")
+    assert errors[0].startswith(f"{page}:9: error: Incompatible types in assignment")

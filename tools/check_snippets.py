@@ -10,7 +10,10 @@ paste it, with two exceptions, both for fragments that live inside the reader's 
 - ``config`` (a ``VClaimConfig``) and ``client`` (a ``VClaimClient``) may be used without being
   defined, as the guides say "with a client";
 - ``await``, ``async with`` and ``async for`` may stand at the top level: such a block is
-  checked as the body of an ``async def``.
+  checked as the body of an ``async def``;
+- other names the surrounding text provides are declared, typed, on the line before the fence:
+  ``<!-- given: card: str; no_sep: str; today: datetime.date -->`` (``datetime`` and
+  ``vclaim_async`` are imported for these annotations).
 
 A block that is deliberately not Python a user could run (pseudo-code, an excerpt with ``...``
 for arguments) opts out with ``<!-- not-checked: why -->`` on the line before its fence. Use it
@@ -32,8 +35,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_MARKER = re.compile(r"^<!-- not-checked: (?P<why>\S.*?) -->$")
+GIVEN_MARKER = re.compile(r"^<!-- given: (?P<names>\S.*?) -->$")
 FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+|~~~+)\s*(?P<lang>[\w+-]*)")
 PRELUDE = [
+    "import datetime",
+    "import vclaim_async",
     "import vclaim_async as _vclaim_async_snippet",
     "config: _vclaim_async_snippet.VClaimConfig",
     "client: _vclaim_async_snippet.VClaimClient",
@@ -47,6 +53,7 @@ class Block:
     path: Path
     line: int  # 1-based line of the first code line in the Markdown file
     code: str
+    given: tuple[str, ...] = ()  # declarations from a <!-- given: ... --> marker
 
 
 def python_blocks(path: Path) -> tuple[list[Block], int]:
@@ -74,7 +81,10 @@ def python_blocks(path: Path) -> tuple[list[Block], int]:
                     text[indent:] if not text[:indent].strip() else text
                     for text in lines[i + 1 : end]
                 ]
-                blocks.append(Block(path, i + 2, "\n".join(body) + "\n"))
+                given = GIVEN_MARKER.match(previous)
+                names = given["names"].split(";") if given else []
+                declared = tuple(name.strip() for name in names if name.strip())
+                blocks.append(Block(path, i + 2, "\n".join(body) + "\n", declared))
         i = end + 1
     return blocks, skipped
 
@@ -94,10 +104,11 @@ def needs_async_wrapper(code: str) -> bool:
 
 def module_source(block: Block) -> tuple[str, int]:
     """The module checked for a block, and how many lines stand before the block's code."""
+    head = [*PRELUDE, *block.given]
     if needs_async_wrapper(block.code):
-        head = [*PRELUDE, "async def _snippet() -> None:"]
+        head.append("async def _snippet() -> None:")
         return "\n".join(head) + "\n" + textwrap.indent(block.code, "    "), len(head)
-    return "\n".join(PRELUDE) + "\n" + block.code, len(PRELUDE)
+    return "\n".join(head) + "\n" + block.code, len(head)
 
 
 def shown(path: Path) -> str:
