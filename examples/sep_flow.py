@@ -161,7 +161,9 @@ def main() -> int:
     parser.add_argument("--no-mr", default="RM-EXAMPLE-1", help="medical record number")
     parser.add_argument("--phone", default="081200000000", help="participant's phone")
     parser.add_argument("--user", default="sep-flow-example", help="user recorded by BPJS")
-    parser.add_argument("--allow-production", action="store_true")
+    parser.add_argument(
+        "--allow-production", action="store_true", help="allow a real SEP on production BPJS"
+    )
     args = parser.parse_args()
     try:
         return asyncio.run(run(args))
