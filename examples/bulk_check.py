@@ -1,10 +1,11 @@
 """Check every card number or NIK in a file with ``client.peserta.check_many``, with progress.
 
-    python examples/bulk_check.py                       # the bundled sample, on the simulator
-    python examples/bulk_check.py patients.csv --date 2024-03-01
+    python examples/bulk_check.py --sandbox             # the bundled sample, on the simulator
+    python examples/bulk_check.py patients.csv --date 2024-03-01    # on BPJS, VCLAIM_* set
 
-With the ``VCLAIM_*`` variables set it asks BPJS; without them it starts the built-in simulator
-(synthetic participants), so it runs anywhere. The file is read lazily, one row at a time, and
+It asks BPJS with ``VClaimConfig.from_env()`` and stops, naming the missing variables, when the
+configuration is incomplete; only ``--sandbox`` starts the built-in simulator (synthetic
+participants, covering the bundled sample). The file is read lazily, one row at a time, and
 a fixed pool of workers does the look-ups, so a file of a million rows needs no more memory
 than one of a hundred. (``vclaim-async check`` is this, plus a journal that makes it resumable.)
 """
@@ -27,17 +28,21 @@ SAMPLE = Path(__file__).with_name("sample-cards.csv")
 
 
 @contextlib.asynccontextmanager
-async def open_client() -> AsyncIterator[VClaimClient]:
-    """A client for BPJS when credentials are set, else for the built-in simulator."""
-    if VClaimConfig.env_is_configured():
-        async with VClaimClient(VClaimConfig.from_env()) as client:
-            yield client
-        return
-    from vclaim_async.testing import VClaimSimulator
+async def open_client(*, sandbox: bool) -> AsyncIterator[VClaimClient]:
+    """The built-in simulator when asked for, else BPJS from the ``VCLAIM_*`` variables."""
+    if sandbox:
+        from vclaim_async.testing import VClaimSimulator
 
-    print("no VCLAIM_* credentials: using the built-in simulator", file=sys.stderr)
-    async with VClaimSimulator(participant_count=1000) as sim, VClaimClient(sim.config()) as c:
-        yield c
+        print("--sandbox: using the built-in simulator (synthetic participants)", file=sys.stderr)
+        async with VClaimSimulator(participant_count=1000) as sim, VClaimClient(sim.config()) as c:
+            yield c
+        return
+    try:
+        config = VClaimConfig.from_env()
+    except ValueError as exc:  # names exactly the missing variables
+        raise SystemExit(f"{exc} (or pass --sandbox to use the built-in simulator)") from None
+    async with VClaimClient(config) as client:
+        yield client
 
 
 def identifiers(path: Path, column: str) -> Iterator[str]:
@@ -85,11 +90,12 @@ async def main() -> int:
     parser.add_argument("--column", default="no_kartu", help="CSV column (default: no_kartu)")
     parser.add_argument("--date", help="service date YYYY-MM-DD (default: today in Jakarta)")
     parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--sandbox", action="store_true", help="use the built-in simulator")
     args = parser.parse_args()
 
     statuses: Counter[str] = Counter()
     problems: list[str] = []
-    async with open_client() as client:
+    async with open_client(sandbox=args.sandbox) as client:
         results = client.peserta.check_many(
             identifiers(args.file, args.column),
             args.date,

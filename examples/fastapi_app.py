@@ -1,15 +1,18 @@
 """A FastAPI app with one ``VClaimClient`` for its whole lifespan and an eligibility endpoint.
 
     pip install fastapi uvicorn
-    uvicorn examples.fastapi_app:app
+    VCLAIM_SANDBOX=1 uvicorn examples.fastapi_app:app     # on the built-in simulator
     curl localhost:8000/eligibility/0002996668027
     curl -X POST localhost:8000/eligibility -H 'content-type: application/json' \\
          -d '{"identifiers": ["0002996668027", "0001877744807"]}'
 
 The client is created once, when the app starts, and closed when it stops: one connection
-pool and one concurrency cap shared by every request (never a client per request). With the
-``VCLAIM_*`` variables set it asks BPJS; without them it starts the built-in simulator, whose
-first participants are the card numbers above. FastAPI is not a dependency of vclaim-async.
+pool and one concurrency cap shared by every request (never a client per request). It asks
+BPJS with ``VClaimConfig.from_env()``: an incomplete configuration stops the app at start-up,
+naming the missing variables, so it can never serve synthetic patients by accident. Only
+``VCLAIM_SANDBOX=1`` starts the built-in simulator (whose first participants are the card
+numbers above), and it is refused beside real credentials. FastAPI is not a dependency of
+vclaim-async.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import logging
+import os
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, HTTPException, Request
@@ -35,17 +39,34 @@ from vclaim_async import (
 logger = logging.getLogger(__name__)
 
 
+CREDENTIALS = ("VCLAIM_CONS_ID", "VCLAIM_SECRET", "VCLAIM_USER_KEY")
+
+
+def sandbox_requested() -> bool:
+    """``VCLAIM_SANDBOX=1`` asks for the simulator; anything unclear is refused, not guessed."""
+    value = os.environ.get("VCLAIM_SANDBOX", "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value not in ("1", "true", "yes", "on"):
+        raise RuntimeError(f"VCLAIM_SANDBOX must be 1 or 0, got {value!r}")
+    present = [name for name in CREDENTIALS if os.environ.get(name)]
+    if present:
+        # Both set is a deployment mistake: never let a stray flag shadow real credentials.
+        raise RuntimeError(f"VCLAIM_SANDBOX=1 refused: real credentials set ({', '.join(present)})")
+    return True
+
+
 @contextlib.asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     async with contextlib.AsyncExitStack() as stack:
-        if VClaimConfig.env_is_configured():
-            config = VClaimConfig.from_env()
-        else:
+        if sandbox_requested():
             from vclaim_async.testing import VClaimSimulator
 
-            logger.warning("no VCLAIM_* credentials: serving from the built-in simulator")
+            logger.warning("VCLAIM_SANDBOX=1: serving synthetic participants from the simulator")
             sim = await stack.enter_async_context(VClaimSimulator(participant_count=1000))
             config = sim.config()
+        else:
+            config = VClaimConfig.from_env()  # ValueError naming what is missing
         app.state.vclaim = await stack.enter_async_context(VClaimClient(config))
         yield
 

@@ -1,14 +1,16 @@
 """The SEP lifecycle the reference document describes, on the real VClaim 2.0 endpoints.
 
-    python examples/sep_flow.py                          # on the built-in simulator
+    python examples/sep_flow.py --sandbox                # on the built-in simulator
     python examples/sep_flow.py --card 0001234567890     # on BPJS, with VCLAIM_* set
 
 Verify eligibility -> find the FKTP referral -> insert the SEP -> read it back -> update it ->
 fetch it for the INA-CBG grouper -> delete it -> confirm it is gone.
 
-Without the ``VCLAIM_*`` variables it starts the simulator and picks an active participant,
-so it runs anywhere. With them it talks to BPJS: it creates and then deletes a real SEP, so
-point it at the development server (``VCLAIM_ENV=development``); production is refused unless
+``--sandbox`` starts the built-in simulator and picks a synthetic active participant, so it
+runs anywhere. Without it the script talks to BPJS with ``VClaimConfig.from_env()`` and stops,
+naming the missing variables, when the configuration is incomplete: it never falls back to the
+simulator on its own. On BPJS it creates and then deletes a real SEP, so point it at the
+development server (``VCLAIM_ENV=development``); production is refused unless
 ``--allow-production`` is given. ``VCLAIM_PPK`` is the hospital code the SEP is issued for.
 """
 
@@ -40,22 +42,25 @@ def step(number: int, text: str) -> None:
 
 @contextlib.asynccontextmanager
 async def open_client(args: argparse.Namespace) -> AsyncIterator[tuple[VClaimClient, str]]:
-    """A client and a card number: BPJS when credentials are set, else the simulator."""
-    if VClaimConfig.env_is_configured():
-        config = VClaimConfig.from_env()
-        if config.url == BASE_URLS["production"] and not args.allow_production:
-            raise SystemExit("refusing to create an SEP on production without --allow-production")
-        if not args.card:
-            raise SystemExit("--card is required when talking to BPJS")
-        print(f"using BPJS at {config.url}")
-        async with VClaimClient(config) as client:
-            yield client, args.card
-        return
-    from vclaim_async.testing import VClaimSimulator
+    """A client and a card number: the simulator with ``--sandbox``, else BPJS."""
+    if args.sandbox:
+        from vclaim_async.testing import VClaimSimulator
 
-    print("no VCLAIM_* credentials: using the built-in simulator")
-    async with VClaimSimulator() as sim, VClaimClient(sim.config()) as client:
-        yield client, args.card or sim.participants.cards(active=True)[0]
+        print("--sandbox: using the built-in simulator (synthetic participants)")
+        async with VClaimSimulator() as sim, VClaimClient(sim.config()) as client:
+            yield client, args.card or sim.participants.cards(active=True)[0]
+        return
+    try:
+        config = VClaimConfig.from_env()
+    except ValueError as exc:  # names exactly the missing variables
+        raise SystemExit(f"{exc} (or pass --sandbox to use the built-in simulator)") from None
+    if config.url == BASE_URLS["production"] and not args.allow_production:
+        raise SystemExit("refusing to create an SEP on production without --allow-production")
+    if not args.card:
+        raise SystemExit("--card is required when talking to BPJS")
+    print(f"using BPJS at {config.url}")
+    async with VClaimClient(config) as client:
+        yield client, args.card
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -140,6 +145,9 @@ async def run(args: argparse.Namespace) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument(
+        "--sandbox", action="store_true", help="use the built-in simulator, not BPJS"
+    )
     parser.add_argument("--card", help="JKN card number (required on BPJS)")
     parser.add_argument(
         "--date",
@@ -153,7 +161,9 @@ def main() -> int:
     parser.add_argument("--no-mr", default="RM-EXAMPLE-1", help="medical record number")
     parser.add_argument("--phone", default="081200000000", help="participant's phone")
     parser.add_argument("--user", default="sep-flow-example", help="user recorded by BPJS")
-    parser.add_argument("--allow-production", action="store_true")
+    parser.add_argument(
+        "--allow-production", action="store_true", help="allow a real SEP on production BPJS"
+    )
     args = parser.parse_args()
     try:
         return asyncio.run(run(args))

@@ -1,16 +1,19 @@
 """An async worker that shares one ``VClaimClient`` across jobs taken from an ``asyncio.Queue``.
 
-    python examples/worker.py
+    python examples/worker.py --sandbox                          # on the built-in simulator
+    python examples/worker.py 0001234567890 3671234567890123     # on BPJS, VCLAIM_* set
 
 Each job is a clinic's list of patients to check before the day starts. A few worker tasks
 take jobs from the queue; all of them use the same client, so there is one connection pool
 and one concurrency cap (``max_concurrency``) for the whole process, however many jobs run at
-once. With the ``VCLAIM_*`` variables set it asks BPJS; without them it starts the built-in
-simulator. In a real service the queue would be fed by a message broker or a web request.
+once. It asks BPJS with ``VClaimConfig.from_env()`` and stops, naming the missing variables,
+when the configuration is incomplete; only ``--sandbox`` starts the built-in simulator. In a
+real service the queue would be fed by a message broker or a web request.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import sys
@@ -30,20 +33,26 @@ class Job:
 
 
 @contextlib.asynccontextmanager
-async def open_client() -> AsyncIterator[tuple[VClaimClient, list[str]]]:
-    """A client (BPJS with credentials, else the simulator) and some identifiers to check."""
-    if VClaimConfig.env_is_configured():
-        async with VClaimClient(VClaimConfig.from_env(max_concurrency=8)) as client:
-            yield client, sys.argv[1:]
-        return
-    from vclaim_async.testing import VClaimSimulator
+async def open_client(
+    args: argparse.Namespace,
+) -> AsyncIterator[tuple[VClaimClient, list[str]]]:
+    """A client (the simulator with ``--sandbox``, else BPJS) and the identifiers to check."""
+    if args.sandbox:
+        from vclaim_async.testing import VClaimSimulator
 
-    print("no VCLAIM_* credentials: using the built-in simulator", file=sys.stderr)
-    async with VClaimSimulator(participant_count=200) as sim:
-        sim.faults.delay(".*", (0.01, 0.05))  # a little latency, as BPJS has
-        async with VClaimClient(sim.config(max_concurrency=8)) as client:
-            cards = sim.participants.cards()
-            yield client, [*cards, "0009999999999", "12345", *sim.participants.niks()[:5]]
+        print("--sandbox: using the built-in simulator (synthetic participants)", file=sys.stderr)
+        async with VClaimSimulator(participant_count=200) as sim:
+            sim.faults.delay(".*", (0.01, 0.05))  # a little latency, as BPJS has
+            async with VClaimClient(sim.config(max_concurrency=8)) as client:
+                cards = sim.participants.cards()
+                yield client, [*cards, "0009999999999", "12345", *sim.participants.niks()[:5]]
+        return
+    try:
+        config = VClaimConfig.from_env(max_concurrency=8)
+    except ValueError as exc:  # names exactly the missing variables
+        raise SystemExit(f"{exc} (or pass --sandbox to use the built-in simulator)") from None
+    async with VClaimClient(config) as client:
+        yield client, args.identifiers
 
 
 async def worker(name: str, client: VClaimClient, jobs: asyncio.Queue[Job]) -> None:
@@ -63,7 +72,11 @@ async def worker(name: str, client: VClaimClient, jobs: asyncio.Queue[Job]) -> N
 
 
 async def main() -> int:
-    async with open_client() as (client, identifiers):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("identifiers", nargs="*", help="card numbers or NIKs (on BPJS)")
+    parser.add_argument("--sandbox", action="store_true", help="use the built-in simulator")
+    args = parser.parse_args()
+    async with open_client(args) as (client, identifiers):
         if not identifiers:
             print("give card numbers or NIKs as arguments", file=sys.stderr)
             return 2

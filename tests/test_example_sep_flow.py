@@ -1,4 +1,4 @@
-"""``examples/sep_flow.py`` runs end to end against the simulator, as a user would run it."""
+"""``examples/sep_flow.py`` runs end to end on the simulator when asked, as a user would run it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sep_flow.py"
 def test_sep_flow_runs_against_the_simulator() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VCLAIM_")}
     done = subprocess.run(
-        [sys.executable, str(EXAMPLE), "--date", "2024-03-01"],
+        [sys.executable, str(EXAMPLE), "--sandbox", "--date", "2024-03-01"],
         capture_output=True,
         text=True,
         env=env,
@@ -22,7 +22,7 @@ def test_sep_flow_runs_against_the_simulator() -> None:
     )
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "using the built-in simulator" in out
+    assert "--sandbox: using the built-in simulator" in out
     for number in range(1, 9):
         assert f"\n{number}. " in "\n" + out, out
     assert "SEP issued: 0301R0012403V000001" in out

@@ -1,0 +1,1 @@
+"""Maintenance scripts run by .ci/run: not part of the installed package."""
