@@ -67,20 +67,17 @@ async def run(args: argparse.Namespace) -> int:
     tgl: datetime.date = args.date
     async with open_client(args) as (client, card):
         peserta = await client.peserta.by_card(card, tgl)
-        kelas = peserta.hak_kelas.kode if peserta.hak_kelas else None
-        status = peserta.status_peserta.keterangan if peserta.status_peserta else "?"
+        kelas = peserta.hak_kelas.kode
+        status = peserta.status_peserta.keterangan
         step(1, f"eligibility of {mask(card)} on {tgl}: {status}, hak kelas {kelas}")
-        if not peserta.is_active or kelas is None:
+        if not peserta.is_active:
             print("   the participant is not active: no SEP can be issued")
             return 1
 
         rujukan = await client.rujukan.by_card(card)
         provider = rujukan.prov_perujuk
-        if rujukan.no_kunjungan is None or rujukan.tgl_kunjungan is None or provider is None:
-            print("   the FKTP referral is incomplete: no SEP can be issued")
-            return 1
-        poli = args.poli or (rujukan.poli_rujukan.kode if rujukan.poli_rujukan else None) or "INT"
-        diag = args.diag or (rujukan.diagnosa.kode if rujukan.diagnosa else None) or "Z09.8"
+        poli = args.poli or rujukan.poli_rujukan.kode or "INT"
+        diag = args.diag or rujukan.diagnosa.kode or "Z09.8"
         dokter = args.dpjp
         if dokter is None:
             doctors = await client.referensi.list_dokter_dpjp(JnsPelayanan.RAWAT_JALAN, tgl, poli)
