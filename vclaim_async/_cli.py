@@ -146,6 +146,8 @@ async def _simulator(args: argparse.Namespace) -> int:
     sim = VClaimSimulator(
         host=args.host, port=args.port, seed=args.seed, participant_count=args.participants
     )
+    if not sim.is_loopback:  # it prints its credentials: say so before anyone connects
+        print(f"vclaim-async: WARNING: {sim.exposure_warning()}", file=sys.stderr, flush=True)
     async with sim:
         print(f"VClaim simulator listening on {sim.base_url}")
         print(f"  VCLAIM_BASE_URL={sim.base_url}")

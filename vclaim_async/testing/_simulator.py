@@ -240,7 +240,7 @@ class VClaimSimulator:
         await self.close()
 
     async def start(self) -> None:
-        if not is_loopback(self.host):
+        if not self.is_loopback:
             logger.warning("%s", self.exposure_warning())
         self._closing = asyncio.Event()
         runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=0.5)
@@ -302,6 +302,11 @@ class VClaimSimulator:
         finally:
             handles["loop"].call_soon_threadsafe(handles["stop"].set)
             thread.join(timeout)
+
+    @property
+    def is_loopback(self) -> bool:
+        """True when the simulator only listens on this machine (see :func:`is_loopback`)."""
+        return is_loopback(self.host)
 
     def exposure_warning(self) -> str:
         """What to say when bound beyond loopback: anyone who reaches it learns the secrets."""
