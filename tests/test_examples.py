@@ -60,7 +60,7 @@ def test_fastapi_example() -> None:
     finally:
         sys.path.remove(str(EXAMPLES.parent))
     with TestClient(app) as client:
-        assert client.get("/eligibility/0002996668027").json()["active"] is True
+        assert client.get("/eligibility/9999996668027").json()["active"] is True
         assert client.get("/eligibility/0009999999999").status_code == 404
         assert client.get("/eligibility/123").status_code == 422
 

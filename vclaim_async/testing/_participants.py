@@ -3,6 +3,18 @@
 Every number here is made up: card numbers, NIKs and names are drawn from a seeded random
 generator, so two simulators with the same seed hold the same people, and tests can rely on
 ``sim.participants.cards()`` without fixtures of their own.
+
+The identifiers come from ranges no real person can have, so a sample file or a test run
+by mistake with production credentials can only ever get BPJS's "not found":
+
+- **NIK**: province code ``00``. A NIK starts with the two-digit code of the province that
+  issued it (Kemendagri's codes run from 11, Aceh, to 9x, Papua); no province is ``00``. The
+  rest keeps the real shape (regency, district, birth date with +40 for women, sequence) so
+  code that parses NIKs still works on these.
+- **Card number**: prefix ``99999`` (:data:`CARD_PREFIX`), 13 digits. Every JKN card number
+  in public material begins ``000`` (the protocol notes' ``0000000000001``, JKN client tests,
+  printed KIS cards): BPJS numbers its participants sequentially, and a population of
+  under 300 million cannot reach 9,999,900,000,000. :func:`is_synthetic` checks both rules.
 """
 
 from __future__ import annotations
@@ -19,7 +31,12 @@ import msgspec
 from .. import _lzstring
 from ..models.peserta import Peserta
 
-__all__ = ["ParticipantRegistry"]
+__all__ = ["CARD_PREFIX", "NIK_PROVINCE", "ParticipantRegistry", "is_synthetic"]
+
+#: Every synthetic card number starts with this; no issued JKN card does (see above).
+CARD_PREFIX = "99999"
+#: Every synthetic NIK starts with this province code, which no province has.
+NIK_PROVINCE = "00"
 
 _FIRST = (
     "BUDI", "SITI", "AGUS", "DEWI", "RINA", "ANDI", "JOKO", "SRI", "WAYAN", "PUTU", "AHMAD",
@@ -29,7 +46,6 @@ _LAST = (
     "SANTOSO", "AMINAH", "WIJAYA", "HARTONO", "SUSANTI", "PRATAMA", "HIDAYAT", "SETIAWAN",
     "KUSUMAWARDHANI", "NASUTION", "SIREGAR", "SIMANJUNTAK", "PURNOMO", "SAPUTRA", "RAHAYU",
 )  # fmt: skip
-_PROVINCES = ("31", "32", "33", "34", "35", "36", "51", "12", "73", "64")
 _KELAS = (("1", "KELAS I"), ("2", "KELAS II"), ("3", "KELAS III"))
 _JENIS = (
     ("21", "PBI (APBN)"),
@@ -49,6 +65,15 @@ _PROVIDERS = (
     ("1302P011", "KLINIK PRATAMA SEHAT"),
     ("0401U128", "dr. ANITA, PRAKTEK DOKTER"),
 )
+
+
+def is_synthetic(identifier: str) -> bool:
+    """True for a 13-digit card or 16-digit NIK from the simulator's impossible ranges."""
+    if not identifier.isascii() or not identifier.isdigit():
+        return False
+    if len(identifier) == 13:
+        return identifier.startswith(CARD_PREFIX)
+    return len(identifier) == 16 and identifier.startswith(NIK_PROVINCE)
 
 
 def _age(born: datetime.date, on: datetime.date) -> tuple[int, int, int]:
@@ -78,15 +103,20 @@ class ParticipantRegistry:
 
     def _generate(self, rng: random.Random) -> dict[str, Any]:
         while True:
-            card = "000" + "".join(rng.choices("0123456789", k=10))
+            # Ten draws, as when cards were "000" + 10 digits: a seed keeps its people.
+            digits = rng.choices("0123456789", k=10)
+            card = CARD_PREFIX + "".join(digits[len(CARD_PREFIX) - 3 :])
             if card not in self._by_card:
                 break
         sex = rng.choice("LP")
         born = datetime.date(1940, 1, 1) + datetime.timedelta(days=rng.randrange(0, 30000))
         day = born.day + (40 if sex == "P" else 0)
         while True:
+            rng.randrange(
+                10
+            )  # once one of ten real province codes: drawn still, a seed keeps its people
             nik = (
-                rng.choice(_PROVINCES)
+                NIK_PROVINCE
                 + f"{rng.randrange(1, 80):02d}{rng.randrange(1, 40):02d}"
                 + f"{day:02d}{born.month:02d}{born.year % 100:02d}"
                 + f"{rng.randrange(1, 10000):04d}"
