@@ -22,6 +22,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import random
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -97,6 +98,8 @@ class ParticipantRegistry:
         self._by_card: dict[str, dict[str, Any]] = {}
         self._by_nik: dict[str, str] = {}
         self._lz_cache: OrderedDict[tuple[str, str], str] = OrderedDict()
+        # A test thread may add people while the simulator serves from its own thread.
+        self._lock = threading.RLock()
         rng = random.Random(seed)
         for _ in range(count):
             self.add(self._generate(rng))
@@ -165,20 +168,22 @@ class ParticipantRegistry:
             wire = dict(peserta)
         model = msgspec.convert(wire, Peserta)
         card = model.no_kartu
-        old = self._by_card.get(card)
-        if old is not None and old.get("nik"):
-            self._by_nik.pop(old["nik"], None)
-        self._by_card[card] = wire
-        if model.nik:
-            self._by_nik[model.nik] = card
-        for key in [k for k in self._lz_cache if k[0] == card]:
-            del self._lz_cache[key]
+        with self._lock:
+            old = self._by_card.get(card)
+            if old is not None and old.get("nik"):
+                self._by_nik.pop(old["nik"], None)
+            self._by_card[card] = wire
+            if model.nik:
+                self._by_nik[model.nik] = card
+            for key in [k for k in self._lz_cache if k[0] == card]:
+                del self._lz_cache[key]
         return model
 
     def remove(self, no_kartu: str) -> None:
         """Forget a participant: look-ups then answer code "201"."""
-        wire = self._by_card.pop(no_kartu)
-        self._by_nik.pop(wire.get("nik") or "", None)
+        with self._lock:
+            wire = self._by_card.pop(no_kartu)
+            self._by_nik.pop(wire.get("nik") or "", None)
 
     def get(self, no_kartu: str) -> Peserta | None:
         """The participant with this card number, if registered."""
@@ -190,20 +195,24 @@ class ParticipantRegistry:
 
     def cards(self, *, active: bool | None = None) -> list[str]:
         """Card numbers in registration order (only active or inactive ones if asked)."""
-        return [
-            card
-            for card, wire in self._by_card.items()
-            if active is None or (wire["statusPeserta"]["kode"] == "0") == active
-        ]
+        with self._lock:
+            return [
+                card
+                for card, wire in self._by_card.items()
+                if active is None or (wire["statusPeserta"]["kode"] == "0") == active
+            ]
 
     def niks(self) -> list[str]:
-        return list(self._by_nik)
+        with self._lock:
+            return list(self._by_nik)
 
     def __len__(self) -> int:
         return len(self._by_card)
 
     def __iter__(self) -> Iterator[Peserta]:
-        for wire in list(self._by_card.values()):
+        with self._lock:
+            wires = list(self._by_card.values())
+        for wire in wires:
             yield msgspec.convert(wire, Peserta)
 
     def __contains__(self, no_kartu: object) -> bool:
@@ -218,11 +227,12 @@ class ParticipantRegistry:
         participant and date, as a busy server would.
         """
         key = (no_kartu, tgl_sep)
-        cached = self._lz_cache.get(key)
-        if cached is not None:
-            self._lz_cache.move_to_end(key)
-            return cached
-        wire = self._by_card.get(no_kartu)
+        with self._lock:
+            cached = self._lz_cache.get(key)
+            if cached is not None:
+                self._lz_cache.move_to_end(key)
+                return cached
+            wire = self._by_card.get(no_kartu)
         if wire is None:
             return None
         data = dict(wire)
@@ -236,7 +246,8 @@ class ParticipantRegistry:
             }
         text = msgspec.json.encode({"peserta": data}).decode()
         lz = _lzstring.compress_to_encoded_uri_component(text)
-        self._lz_cache[key] = lz
-        if len(self._lz_cache) > 20000:
-            self._lz_cache.popitem(last=False)
+        with self._lock:
+            self._lz_cache[key] = lz
+            if len(self._lz_cache) > 20000:
+                self._lz_cache.popitem(last=False)
         return lz
