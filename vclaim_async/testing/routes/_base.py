@@ -138,8 +138,9 @@ def not_found(message: str = "Data Tidak Ditemukan") -> Reply:
     return Reply(code="201", message=message)
 
 
-def unwrap(body: Any, *keys: str) -> dict[str, Any] | Reply:
-    """The object at ``body[keys[0]][keys[1]]...``, or a 201 naming the missing wrapper."""
+def unwrap(body: Any, *keys: str, need: tuple[str, ...] = ()) -> dict[str, Any] | Reply:
+    """The object at ``body[keys[0]][keys[1]]...``, or a 201 naming the missing wrapper or
+    the first field of ``need`` (dotted for nested ones) that is absent or blank."""
     value = body
     path = []
     for key in keys:
@@ -147,7 +148,7 @@ def unwrap(body: Any, *keys: str) -> dict[str, Any] | Reply:
         if not isinstance(value, Mapping) or not isinstance(value.get(key), Mapping):
             return not_found(f"Format request tidak valid: {'.'.join(path)} tidak ditemukan")
         value = value[key]
-    return dict(value)
+    return missing(value, *need) or dict(value)
 
 
 def field(data: Mapping[str, Any], dotted: str) -> Any:

@@ -13,7 +13,6 @@ from ._base import (
     SimRequest,
     bad_date,
     listing,
-    missing,
     not_found,
     plain_or_encrypted,
     route,
@@ -31,12 +30,9 @@ _LPK_REQUIRED = (
 
 
 def lpk_write(state: SimState, body: Any, *, update: bool) -> Reply:
-    t_lpk = unwrap(body, "request", "t_lpk")
+    t_lpk = unwrap(body, "request", "t_lpk", need=_LPK_REQUIRED)
     if isinstance(t_lpk, Reply):
         return t_lpk
-    refused = missing(t_lpk, *_LPK_REQUIRED)
-    if refused is not None:
-        return refused
     if bad_date(t_lpk["tglMasuk"]) or bad_date(t_lpk["tglKeluar"]):
         return not_found("Format tanggal tidak sesuai")
     sep = state.seps.get(t_lpk["noSep"])
@@ -72,12 +68,9 @@ async def lpk_update(req: SimRequest) -> Reply:
 @route("lpk.delete")
 async def lpk_delete(req: SimRequest) -> Reply:
     state = req.state
-    t_lpk = unwrap(req.body, "request", "t_lpk")
+    t_lpk = unwrap(req.body, "request", "t_lpk", need=("noSep",))
     if isinstance(t_lpk, Reply):
         return t_lpk
-    refused = missing(t_lpk, "noSep")
-    if refused is not None:
-        return refused
     if state.lpk.pop(t_lpk["noSep"], None) is None:
         return not_found("LPK Tidak Ditemukan atau sudah dihapus")
     return plain_or_encrypted(state, t_lpk["noSep"])

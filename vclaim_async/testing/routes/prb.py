@@ -114,10 +114,12 @@ async def prb_insert(req: SimRequest) -> Reply:
 @route("prb.update")
 async def prb_update(req: SimRequest) -> Reply:
     state = req.state
-    body = unwrap(req.body, "request", "t_prb")
+    body = unwrap(
+        req.body, "request", "t_prb", need=("noSrb", "noSep", "alamat", "kodeDPJP", "user")
+    )
     if isinstance(body, Reply):
         return body
-    refused = missing(body, "noSrb", "noSep", "alamat", "kodeDPJP", "user") or check_obat(body)
+    refused = check_obat(body)
     if refused is not None:
         return refused
     record = state.prb.get(body["noSrb"])
@@ -132,12 +134,9 @@ async def prb_update(req: SimRequest) -> Reply:
 @route("prb.delete")
 async def prb_delete(req: SimRequest) -> Reply:
     state = req.state
-    body = unwrap(req.body, "request", "t_prb")
+    body = unwrap(req.body, "request", "t_prb", need=("noSrb", "noSep", "user"))
     if isinstance(body, Reply):
         return body
-    refused = missing(body, "noSrb", "noSep", "user")
-    if refused is not None:
-        return refused
     record = state.prb.get(body["noSrb"])
     if record is None or record.body["noSep"] != body["noSep"]:
         return not_found("Data SRB Tidak Ditemukan atau sudah dihapus")

@@ -150,12 +150,9 @@ async def update_v2(req: SimRequest) -> Reply:
 @route("rencana_kontrol.delete")
 async def delete(req: SimRequest) -> Reply:
     state = req.state
-    body = unwrap(req.body, "request", "t_suratkontrol")
+    body = unwrap(req.body, "request", "t_suratkontrol", need=("noSuratKontrol", "user"))
     if isinstance(body, Reply):
         return body
-    refused = missing(body, "noSuratKontrol", "user")
-    if refused is not None:
-        return refused
     if state.surat_kontrol.pop(body["noSuratKontrol"], None) is None:
         return not_found("Surat Kontrol Tidak Ditemukan atau sudah dihapus")
     return Reply(payload=None)
@@ -164,10 +161,10 @@ async def delete(req: SimRequest) -> Reply:
 @route("rencana_kontrol.insert_spri")
 async def insert_spri(req: SimRequest) -> Reply:
     state = req.state
-    request = unwrap(req.body, "request")
+    request = unwrap(req.body, "request", need=("noKartu", *_REQUIRED))
     if isinstance(request, Reply):
         return request
-    refused = missing(request, "noKartu", *_REQUIRED) or doctor_problem(request)
+    refused = doctor_problem(request)
     if refused is not None:
         return refused
     peserta = state.participant(request["noKartu"])
@@ -188,10 +185,10 @@ async def insert_spri(req: SimRequest) -> Reply:
 @route("rencana_kontrol.update_spri")
 async def update_spri(req: SimRequest) -> Reply:
     state = req.state
-    request = unwrap(req.body, "request")
+    request = unwrap(req.body, "request", need=("noSPRI", *_REQUIRED))
     if isinstance(request, Reply):
         return request
-    refused = missing(request, "noSPRI", *_REQUIRED) or doctor_problem(request)
+    refused = doctor_problem(request)
     if refused is not None:
         return refused
     record = state.surat_kontrol.get(request["noSPRI"])

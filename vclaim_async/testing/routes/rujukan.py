@@ -160,10 +160,10 @@ def check_write(t_rujukan: dict[str, Any]) -> Reply | None:
 @route("rujukan.insert")
 async def insert(req: SimRequest) -> Reply:
     state = req.state
-    t_rujukan = unwrap(req.body, "request", "t_rujukan")
+    t_rujukan = unwrap(req.body, "request", "t_rujukan", need=("noSep",))
     if isinstance(t_rujukan, Reply):
         return t_rujukan
-    refused = missing(t_rujukan, "noSep") or check_write(t_rujukan)
+    refused = check_write(t_rujukan)
     if refused is not None:
         return refused
     sep = state.seps.get(t_rujukan["noSep"])
@@ -223,10 +223,10 @@ async def insert(req: SimRequest) -> Reply:
 @route("rujukan.update")
 async def update(req: SimRequest) -> Reply:
     state = req.state
-    t_rujukan = unwrap(req.body, "request", "t_rujukan")
+    t_rujukan = unwrap(req.body, "request", "t_rujukan", need=("noRujukan",))
     if isinstance(t_rujukan, Reply):
         return t_rujukan
-    refused = missing(t_rujukan, "noRujukan") or check_write(t_rujukan)
+    refused = check_write(t_rujukan)
     if refused is not None:
         return refused
     record = state.rujukan_keluar.get(t_rujukan["noRujukan"])
@@ -241,12 +241,9 @@ async def update(req: SimRequest) -> Reply:
 @route("rujukan.delete")
 async def delete(req: SimRequest) -> Reply:
     state = req.state
-    t_rujukan = unwrap(req.body, "request", "t_rujukan")
+    t_rujukan = unwrap(req.body, "request", "t_rujukan", need=("noRujukan", "user"))
     if isinstance(t_rujukan, Reply):
         return t_rujukan
-    refused = missing(t_rujukan, "noRujukan", "user")
-    if refused is not None:
-        return refused
     record = state.rujukan_keluar.pop(t_rujukan["noRujukan"], None)
     if record is None:
         return not_found("Data Rujukan Tidak Ditemukan atau sudah dihapus")
@@ -349,12 +346,9 @@ def _primary(record: Record) -> str:
 @route("rujukan.delete_khusus")
 async def delete_khusus(req: SimRequest) -> Reply:
     state = req.state
-    t_rujukan = unwrap(req.body, "request", "t_rujukan")
+    t_rujukan = unwrap(req.body, "request", "t_rujukan", need=("idRujukan", "noRujukan", "user"))
     if isinstance(t_rujukan, Reply):
         return t_rujukan
-    refused = missing(t_rujukan, "idRujukan", "noRujukan", "user")
-    if refused is not None:
-        return refused
     record = state.rujukan_khusus.get(t_rujukan["idRujukan"])
     if record is None or record.number != t_rujukan["noRujukan"]:
         return not_found("Data Rujukan Khusus Tidak Ditemukan")

@@ -208,12 +208,9 @@ async def insert(req: SimRequest) -> Reply:
 @route("sep.update")
 async def update(req: SimRequest) -> Reply:
     state = req.state
-    t_sep = unwrap(req.body, "request", "t_sep")
+    t_sep = unwrap(req.body, "request", "t_sep", need=_UPDATE_REQUIRED)
     if isinstance(t_sep, Reply):
         return t_sep
-    refused = missing(t_sep, *_UPDATE_REQUIRED)
-    if refused is not None:
-        return refused
     record = live(state, t_sep["noSep"])
     if record is None:
         return not_found("SEP Tidak Ditemukan")
@@ -226,12 +223,9 @@ async def update(req: SimRequest) -> Reply:
 @route("sep.delete")
 async def delete(req: SimRequest) -> Reply:
     state = req.state
-    t_sep = unwrap(req.body, "request", "t_sep")
+    t_sep = unwrap(req.body, "request", "t_sep", need=("noSep", "user"))
     if isinstance(t_sep, Reply):
         return t_sep
-    refused = missing(t_sep, "noSep", "user")
-    if refused is not None:
-        return refused
     record = state.seps.pop(t_sep["noSep"], None)
     if record is None:
         return not_found("SEP Tidak Ditemukan atau sudah dihapus")
@@ -344,12 +338,9 @@ _PENGAJUAN_REQUIRED = ("noKartu", "tglSep", "jnsPelayanan", "jnsPengajuan", "use
 @route("sep.pengajuan")
 async def pengajuan(req: SimRequest) -> Reply:
     state = req.state
-    t_sep = unwrap(req.body, "request", "t_sep")
+    t_sep = unwrap(req.body, "request", "t_sep", need=_PENGAJUAN_REQUIRED)
     if isinstance(t_sep, Reply):
         return t_sep
-    refused = missing(t_sep, *_PENGAJUAN_REQUIRED)
-    if refused is not None:
-        return refused
     if bad_date(t_sep["tglSep"]):
         return not_found("Format Tanggal SEP tidak sesuai")
     peserta = state.participant(t_sep["noKartu"])
@@ -367,12 +358,9 @@ async def pengajuan(req: SimRequest) -> Reply:
 @route("sep.approval")
 async def approval(req: SimRequest) -> Reply:
     state = req.state
-    t_sep = unwrap(req.body, "request", "t_sep")
+    t_sep = unwrap(req.body, "request", "t_sep", need=_PENGAJUAN_REQUIRED)
     if isinstance(t_sep, Reply):
         return t_sep
-    refused = missing(t_sep, *_PENGAJUAN_REQUIRED)
-    if refused is not None:
-        return refused
     key = (t_sep["noKartu"], t_sep["tglSep"], t_sep["jnsPelayanan"])
     application = state.pengajuan.get(key)
     if application is None:
@@ -409,12 +397,11 @@ async def list_persetujuan(req: SimRequest) -> Reply:
 @route("sep.update_tgl_pulang")
 async def update_tgl_pulang(req: SimRequest) -> Reply:
     state = req.state
-    t_sep = unwrap(req.body, "request", "t_sep")
+    t_sep = unwrap(
+        req.body, "request", "t_sep", need=("noSep", "statusPulang", "tglPulang", "user")
+    )
     if isinstance(t_sep, Reply):
         return t_sep
-    refused = missing(t_sep, "noSep", "statusPulang", "tglPulang", "user")
-    if refused is not None:
-        return refused
     if t_sep["statusPulang"] not in _STATUS_PULANG:
         return not_found("Status Pulang tidak sesuai")
     if t_sep["statusPulang"] == "4":
@@ -484,12 +471,14 @@ async def list_internal(req: SimRequest) -> Reply:
 @route("sep.delete_internal")
 async def delete_internal(req: SimRequest) -> Reply:
     state = req.state
-    t_sep = unwrap(req.body, "request", "t_sep")
+    t_sep = unwrap(
+        req.body,
+        "request",
+        "t_sep",
+        need=("noSep", "noSurat", "tglRujukanInternal", "kdPoliTuj", "user"),
+    )
     if isinstance(t_sep, Reply):
         return t_sep
-    refused = missing(t_sep, "noSep", "noSurat", "tglRujukanInternal", "kdPoliTuj", "user")
-    if refused is not None:
-        return refused
     items = state.internal.get(t_sep["noSep"], [])
     for item in items:
         if (
