@@ -1,4 +1,12 @@
-"""Test doubles users import: the VClaim simulator and its pytest fixtures."""
+"""Test doubles users import: the VClaim simulator and its pytest fixtures.
+
+``VClaimSimulator`` runs on the caller's event loop (``async with``) or on a thread of its own
+(``with VClaimSimulator().in_thread() as sim:``) for synchronous tests; ``sim.participants``,
+``sim.faults`` (a :class:`FaultPlan`), ``sim.state`` (a :class:`SimState`) and ``sim.requests``
+(a :class:`RequestLog`) are what tests set up and assert on. The pytest fixtures
+(``vclaim_simulator``, ``vclaim_client``, ``vclaim_simulator_thread``) are in
+:mod:`vclaim_async.testing.pytest_plugin`. See ``docs/testing.md``.
+"""
 
 from ._faults import Fault, FaultPlan
 from ._participants import ParticipantRegistry

@@ -21,7 +21,6 @@ from ._base import (
 
 __all__: list[str] = []
 
-_DOKTER = {kode: nama for kode, nama, _ in data.DOKTER}
 
 _LPK_REQUIRED = (
     "noSep", "tglMasuk", "tglKeluar", "jaminan", "poli.poli", "diagnosa",
@@ -117,7 +116,7 @@ def lpk_view(record: Record) -> dict[str, Any]:
                 "poli": (rencana.get("kontrolKembali") or {}).get("poli") or None,
             },
         },
-        "DPJP": {"dokter": {"kode": body["DPJP"], "nama": _DOKTER.get(body["DPJP"], "")}},
+        "DPJP": {"dokter": {"kode": body["DPJP"], "nama": data.DOKTER_NAMA.get(body["DPJP"], "")}},
         "peserta": {
             "noKartu": peserta.get("noKartu"),
             "nama": peserta.get("nama"),

@@ -24,7 +24,6 @@ from ._base import (
 __all__: list[str] = []
 
 _PROGRAM = {kode.strip(): nama for kode, nama in data.DIAGNOSA_PRB}
-_DOKTER = {kode: nama for kode, nama, _ in data.DOKTER}
 _OBAT = dict(data.OBAT_PRB)
 # ICD-10 prefixes of the PRB programme's diseases, for the potential-PRB recap.
 _PRB_DIAGNOSES = {
@@ -54,7 +53,7 @@ def _prb_item(record: Record) -> dict[str, Any]:
         "noSRB": record.number,
         "noSEP": body["noSep"],
         "tglSRB": record.created,
-        "DPJP": {"kode": body["kodeDPJP"], "nama": _DOKTER.get(body["kodeDPJP"], "")},
+        "DPJP": {"kode": body["kodeDPJP"], "nama": data.DOKTER_NAMA.get(body["kodeDPJP"], "")},
         "programPRB": {"kode": program, "nama": _PROGRAM.get(program, "")},
         "keterangan": body.get("keterangan", ""),
         "saran": body.get("saran", ""),

@@ -47,7 +47,6 @@ _LAKA = {
     "3": "KK",
 }
 _STATUS_PULANG = {"1", "3", "4", "5"}
-_DOKTER = tuple((kode, nama) for kode, nama, _ in data.DOKTER)
 
 
 def _kode_nama(names: dict[str, str], kode: str) -> dict[str, str]:
@@ -140,7 +139,7 @@ def sep_detail(record: SepRecord) -> dict[str, Any]:
             "lokasi": None,
             "tglKejadian": (field(t, "jaminan.penjamin.tglKejadian") or None) if accident else None,
         },
-        "dpjp": {"kdDPJP": dpjp, "nmDPJP": data.name_of(_DOKTER, dpjp, "")},
+        "dpjp": {"kdDPJP": dpjp, "nmDPJP": data.DOKTER_NAMA.get(dpjp, "")},
         "peserta": _peserta_singkat(record),
         "klsRawat": {
             "klsRawatHak": field(t, "klsRawat.klsRawatHak"),
@@ -150,7 +149,7 @@ def sep_detail(record: SepRecord) -> dict[str, Any]:
         },
         "kontrol": {
             "kdDokter": field(t, "skdp.kodeDPJP") or "",
-            "nmDokter": data.name_of(_DOKTER, str(field(t, "skdp.kodeDPJP") or ""), ""),
+            "nmDokter": data.DOKTER_NAMA.get(str(field(t, "skdp.kodeDPJP") or ""), ""),
             "noSurat": field(t, "skdp.noSurat") or "",
         },
         "cob": field(t, "cob.cob") or "0",
