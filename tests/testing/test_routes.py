@@ -3,6 +3,7 @@ catalog itself checked against an independent list of the documented paths."""
 
 from __future__ import annotations
 
+import inspect
 import re
 from pathlib import Path
 
@@ -62,6 +63,15 @@ def test_a_catalog_path_reaches_its_own_handler_with_its_parameter_names(name: s
         route, params = found
         assert route.name == name
         assert {k: v.lower() for k, v in params.items()} == values
+
+
+def test_handlers_read_only_the_parameters_their_path_has() -> None:
+    # A renamed catalog placeholder must be renamed in its handler too, or it would 500.
+    for name, route in ROUTES.items():
+        source = inspect.getsource(route.handler)
+        read = set(re.findall(r"req\.params(?:\[|\.get\()\"(\w+)\"", source))
+        names = {n for p in route.patterns for n in p.groupindex}
+        assert read <= names, f"{name} reads {sorted(read - names)}"
 
 
 def test_other_methods_and_longer_paths_reach_nothing() -> None:

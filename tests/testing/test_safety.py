@@ -169,3 +169,8 @@ async def test_only_one_to_twelve_ascii_digits_are_a_timestamp(sim: VClaimSimula
     value: str = stamp(str(int(time.time())))
     # Signed over the odd stamp itself, so only the timestamp rule can refuse it.
     assert await _raw(sim, _headers(sim, value)) == (403, b"Authentication failed")
+
+
+def test_an_ipv6_host_is_bracketed_in_the_base_url() -> None:
+    assert VClaimSimulator(host="::1", port=8080).base_url == "http://[::1]:8080/vclaim-rest"
+    assert VClaimSimulator(port=8080).base_url == "http://127.0.0.1:8080/vclaim-rest"

@@ -246,7 +246,11 @@ class VClaimSimulator:
         runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=0.5)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port, ssl_context=self.ssl_context)
-        await site.start()
+        try:
+            await site.start()
+        except BaseException:
+            await runner.cleanup()  # a port in use or an address not ours: leave nothing open
+            raise
         # With port 0 the OS picked a free port: read it back from the listening socket.
         sockets = getattr(site._server, "sockets", None) or ()
         if sockets:
@@ -319,7 +323,8 @@ class VClaimSimulator:
     @property
     def base_url(self) -> str:
         scheme = "https" if self.ssl_context is not None else "http"
-        return f"{scheme}://{self.host}:{self.port}/{self.service}"
+        host = f"[{self.host}]" if ":" in self.host and not self.host.startswith("[") else self.host
+        return f"{scheme}://{host}:{self.port}/{self.service}"
 
     def config(self, **overrides: Any) -> VClaimConfig:
         """A client config for this simulator (fast retries; override anything)."""

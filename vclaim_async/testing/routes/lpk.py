@@ -28,7 +28,7 @@ _LPK_REQUIRED = (
 )  # fmt: skip
 
 
-def lpk_write(state: SimState, body: Any, *, update: bool) -> Reply:
+def _lpk_write(state: SimState, body: Any, *, update: bool) -> Reply:
     t_lpk = unwrap(body, "request", "t_lpk", need=_LPK_REQUIRED)
     if isinstance(t_lpk, Reply):
         return t_lpk
@@ -55,13 +55,13 @@ def lpk_write(state: SimState, body: Any, *, update: bool) -> Reply:
 @route("lpk.insert")
 async def lpk_insert(req: SimRequest) -> Reply:
     state = req.state
-    return lpk_write(state, req.body, update=False)
+    return _lpk_write(state, req.body, update=False)
 
 
 @route("lpk.update")
 async def lpk_update(req: SimRequest) -> Reply:
     state = req.state
-    return lpk_write(state, req.body, update=True)
+    return _lpk_write(state, req.body, update=True)
 
 
 @route("lpk.delete")
@@ -75,11 +75,11 @@ async def lpk_delete(req: SimRequest) -> Reply:
     return plain_or_encrypted(state, t_lpk["noSep"])
 
 
-def kode_nama(pairs: data.Pairs, kode: str) -> dict[str, str]:
+def _kode_nama(pairs: data.Pairs, kode: str) -> dict[str, str]:
     return {"kode": kode, "nama": data.name_of(pairs, kode, "")}
 
 
-def lpk_view(record: Record) -> dict[str, Any]:
+def _lpk_view(record: Record) -> dict[str, Any]:
     body, peserta = record.body, record.peserta
     perawatan = body.get("perawatan") or {}
     rencana = body.get("rencanaTL") or {}
@@ -88,23 +88,23 @@ def lpk_view(record: Record) -> dict[str, Any]:
         "tglMasuk": body["tglMasuk"],
         "tglKeluar": body["tglKeluar"],
         "jnsPelayanan": record.extra["jnsPelayanan"],
-        "poli": {"eksekutif": "0", "poli": kode_nama(data.POLI, body["poli"]["poli"])},
+        "poli": {"eksekutif": "0", "poli": _kode_nama(data.POLI, body["poli"]["poli"])},
         "perawatan": {
-            "ruangRawat": kode_nama(data.RUANG_RAWAT, perawatan.get("ruangRawat", "")),
-            "kelasRawat": kode_nama(data.KELAS_RAWAT, perawatan.get("kelasRawat", "")),
-            "spesialistik": kode_nama(data.SPESIALISTIK, perawatan.get("spesialistik", "")),
-            "caraKeluar": kode_nama(data.CARA_KELUAR, perawatan.get("caraKeluar", "")),
-            "kondisiPulang": kode_nama(data.PASCA_PULANG, perawatan.get("kondisiPulang", "")),
+            "ruangRawat": _kode_nama(data.RUANG_RAWAT, perawatan.get("ruangRawat", "")),
+            "kelasRawat": _kode_nama(data.KELAS_RAWAT, perawatan.get("kelasRawat", "")),
+            "spesialistik": _kode_nama(data.SPESIALISTIK, perawatan.get("spesialistik", "")),
+            "caraKeluar": _kode_nama(data.CARA_KELUAR, perawatan.get("caraKeluar", "")),
+            "kondisiPulang": _kode_nama(data.PASCA_PULANG, perawatan.get("kondisiPulang", "")),
         },
         "diagnosa": {
             "list": [
-                {"level": d.get("level"), "list": kode_nama(data.DIAGNOSA, d.get("kode", ""))}
+                {"level": d.get("level"), "list": _kode_nama(data.DIAGNOSA, d.get("kode", ""))}
                 for d in body.get("diagnosa") or []
             ]
         },
         "procedure": {
             "list": [
-                {"list": kode_nama(data.PROCEDURE, p.get("kode", ""))}
+                {"list": _kode_nama(data.PROCEDURE, p.get("kode", ""))}
                 for p in body.get("procedure") or []
             ]
         },
@@ -133,7 +133,7 @@ async def lpk_list(req: SimRequest) -> Reply:
     if bad_date(req.params["tgl_masuk"]) or req.params["jns_pelayanan"] not in JNS_PELAYANAN:
         return not_found("Parameter tidak sesuai")
     rows = [
-        lpk_view(r)
+        _lpk_view(r)
         for r in state.lpk.values()
         if r.body["tglMasuk"] == req.params["tgl_masuk"]
         and r.extra["jnsPelayanan"] == req.params["jns_pelayanan"]

@@ -61,7 +61,7 @@ def _prb_item(record: Record) -> dict[str, Any]:
     }
 
 
-def check_obat(body: dict[str, Any]) -> Reply | None:
+def _check_obat(body: dict[str, Any]) -> Reply | None:
     for index, drug in enumerate(body.get("obat") or []):
         refused = missing(drug, "kdObat", "signa1", "signa2", "jmlObat")
         if refused is not None:
@@ -77,7 +77,7 @@ async def prb_insert(req: SimRequest) -> Reply:
         return body
     refused = missing(
         body, "noSep", "noKartu", "alamat", "programPRB", "kodeDPJP", "user"
-    ) or check_obat(body)
+    ) or _check_obat(body)
     if refused is not None:
         return refused
     if not str(body["user"]).isdigit():
@@ -118,7 +118,7 @@ async def prb_update(req: SimRequest) -> Reply:
     )
     if isinstance(body, Reply):
         return body
-    refused = check_obat(body)
+    refused = _check_obat(body)
     if refused is not None:
         return refused
     record = state.prb.get(body["noSrb"])

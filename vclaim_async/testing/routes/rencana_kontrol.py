@@ -62,7 +62,7 @@ def _form_prb(body: dict[str, Any]) -> dict[str, Any] | None:
     return copy.deepcopy(form) if isinstance(form, dict) else None
 
 
-def doctor_problem(body: dict[str, Any]) -> Reply | None:
+def _doctor_problem(body: dict[str, Any]) -> Reply | None:
     if bad_date(body["tglRencanaKontrol"]):
         return not_found("Format tglRencanaKontrol tidak sesuai")
     if body["kodeDokter"] not in _DOKTER:
@@ -70,7 +70,7 @@ def doctor_problem(body: dict[str, Any]) -> Reply | None:
     return None
 
 
-def result(record: Record, *, v2: bool, spri: bool) -> dict[str, Any]:
+def _result(record: Record, *, v2: bool, spri: bool) -> dict[str, Any]:
     peserta = record.peserta
     body = record.body
     answer: dict[str, Any] = {
@@ -90,12 +90,12 @@ def result(record: Record, *, v2: bool, spri: bool) -> dict[str, Any]:
     return answer
 
 
-def kontrol_write(state: SimState, body: Any, *, v2: bool, update: bool) -> Reply:
+def _kontrol_write(state: SimState, body: Any, *, v2: bool, update: bool) -> Reply:
     request = unwrap(body, "request")
     if isinstance(request, Reply):
         return request
     needed = ("noSuratKontrol", "noSEP", *_REQUIRED) if update else ("noSEP", *_REQUIRED)
-    refused = missing(request, *needed) or doctor_problem(request)
+    refused = missing(request, *needed) or _doctor_problem(request)
     if refused is not None:
         return refused
     sep = state.seps.get(request["noSEP"])
@@ -120,31 +120,31 @@ def kontrol_write(state: SimState, body: Any, *, v2: bool, update: bool) -> Repl
         state.surat_kontrol[number] = record
     if v2:
         record.extra["formPRB"] = _form_prb(request)
-    return Reply(payload=result(record, v2=v2, spri=False))
+    return Reply(payload=_result(record, v2=v2, spri=False))
 
 
 @route("rencana_kontrol.insert")
 async def insert(req: SimRequest) -> Reply:
     state = req.state
-    return kontrol_write(state, req.body, v2=False, update=False)
+    return _kontrol_write(state, req.body, v2=False, update=False)
 
 
 @route("rencana_kontrol.insert_v2")
 async def insert_v2(req: SimRequest) -> Reply:
     state = req.state
-    return kontrol_write(state, req.body, v2=True, update=False)
+    return _kontrol_write(state, req.body, v2=True, update=False)
 
 
 @route("rencana_kontrol.update")
 async def update(req: SimRequest) -> Reply:
     state = req.state
-    return kontrol_write(state, req.body, v2=False, update=True)
+    return _kontrol_write(state, req.body, v2=False, update=True)
 
 
 @route("rencana_kontrol.update_v2")
 async def update_v2(req: SimRequest) -> Reply:
     state = req.state
-    return kontrol_write(state, req.body, v2=True, update=True)
+    return _kontrol_write(state, req.body, v2=True, update=True)
 
 
 @route("rencana_kontrol.delete")
@@ -164,7 +164,7 @@ async def insert_spri(req: SimRequest) -> Reply:
     request = unwrap(req.body, "request", need=("noKartu", *_REQUIRED))
     if isinstance(request, Reply):
         return request
-    refused = doctor_problem(request)
+    refused = _doctor_problem(request)
     if refused is not None:
         return refused
     peserta = state.participant(request["noKartu"])
@@ -179,7 +179,7 @@ async def insert_spri(req: SimRequest) -> Reply:
         extra={"jnsKontrol": "1", "noSep": None, "diagnosa": None},
     )
     state.surat_kontrol[number] = record
-    return Reply(payload=result(record, v2=False, spri=True))
+    return Reply(payload=_result(record, v2=False, spri=True))
 
 
 @route("rencana_kontrol.update_spri")
@@ -188,14 +188,14 @@ async def update_spri(req: SimRequest) -> Reply:
     request = unwrap(req.body, "request", need=("noSPRI", *_REQUIRED))
     if isinstance(request, Reply):
         return request
-    refused = doctor_problem(request)
+    refused = _doctor_problem(request)
     if refused is not None:
         return refused
     record = state.surat_kontrol.get(request["noSPRI"])
     if record is None or record.extra["jnsKontrol"] != "1":
         return not_found("SPRI Tidak Ditemukan")
     record.body = {**copy.deepcopy(request), "noKartu": record.body["noKartu"]}
-    return Reply(payload=result(record, v2=False, spri=True))
+    return Reply(payload=_result(record, v2=False, spri=True))
 
 
 # -- reads -------------------------------------------------------------------------------
@@ -210,7 +210,7 @@ async def get_sep(req: SimRequest) -> Reply:
     return Reply(payload=_sep_view(sep))
 
 
-def detail(state: SimState, record: Record) -> dict[str, Any]:
+def _detail(state: SimState, record: Record) -> dict[str, Any]:
     body = record.body
     jenis = record.extra["jnsKontrol"]
     sep = state.seps.get(record.extra["noSep"] or "")
@@ -239,10 +239,10 @@ async def get(req: SimRequest) -> Reply:
     record = state.surat_kontrol.get(req.params["no_surat_kontrol"])
     if record is None:
         return not_found("Surat Kontrol Tidak Ditemukan")
-    return Reply(payload=detail(state, record))
+    return Reply(payload=_detail(state, record))
 
 
-def item(state: SimState, record: Record) -> dict[str, Any]:
+def _item(state: SimState, record: Record) -> dict[str, Any]:
     body = record.body
     sep = state.seps.get(record.extra["noSep"] or "")
     poli = body["poliKontrol"]
@@ -268,7 +268,7 @@ def item(state: SimState, record: Record) -> dict[str, Any]:
     }
 
 
-def by_filter(record: Record, filter_: str) -> str:
+def _by_filter(record: Record, filter_: str) -> str:
     return record.created if filter_ == "1" else str(record.body["tglRencanaKontrol"])
 
 
@@ -279,10 +279,10 @@ async def list_by_card(req: SimRequest) -> Reply:
     if month is None or req.params["filter"] not in ("1", "2"):
         return not_found("Parameter tidak sesuai")
     rows = [
-        item(state, r)
+        _item(state, r)
         for r in state.surat_kontrol.values()
         if r.peserta.get("noKartu") == req.params["no_kartu"]
-        and by_filter(r, req.params["filter"]).startswith(month)
+        and _by_filter(r, req.params["filter"]).startswith(month)
     ]
     return listing(rows, "list")
 
@@ -294,9 +294,9 @@ async def list_by_date(req: SimRequest) -> Reply:
     if bad_date(first) or bad_date(last) or req.params["filter"] not in ("1", "2"):
         return not_found("Parameter tidak sesuai")
     rows = [
-        item(state, r)
+        _item(state, r)
         for r in state.surat_kontrol.values()
-        if between(by_filter(r, req.params["filter"]), first, last)
+        if between(_by_filter(r, req.params["filter"]), first, last)
     ]
     for row in rows:
         row.pop("terbitSEP")

@@ -70,14 +70,14 @@ def _keluar(record: Record, sep_peserta: dict[str, Any]) -> dict[str, Any]:
 # -- incoming ----------------------------------------------------------------------------
 
 
-def by_number(state: SimState, number: str, rs: bool) -> Reply:
+def _by_number(state: SimState, number: str, rs: bool) -> Reply:
     record = state.referrals().get(number)
     if record is None or record.extra.get("rs") != rs:
         return not_found("Data Rujukan Tidak Ditemukan")
     return Reply(payload={"rujukan": _incoming(record)})
 
 
-def of_card(state: SimState, card: str, rs: bool) -> list[Record]:
+def _of_card(state: SimState, card: str, rs: bool) -> list[Record]:
     return [
         r
         for r in state.referrals().values()
@@ -88,25 +88,25 @@ def of_card(state: SimState, card: str, rs: bool) -> list[Record]:
 @route("rujukan.by_nomor")
 async def by_nomor(req: SimRequest) -> Reply:
     state = req.state
-    return by_number(state, req.params["no_rujukan"], rs=False)
+    return _by_number(state, req.params["no_rujukan"], rs=False)
 
 
 @route("rujukan.rs_by_nomor")
 async def rs_by_nomor(req: SimRequest) -> Reply:
     state = req.state
-    return by_number(state, req.params["no_rujukan"], rs=True)
+    return _by_number(state, req.params["no_rujukan"], rs=True)
 
 
-def latest(state: SimState, card: str, rs: bool) -> Reply:
-    found = of_card(state, card, rs)
+def _latest(state: SimState, card: str, rs: bool) -> Reply:
+    found = _of_card(state, card, rs)
     if not found:
         return not_found("Data Rujukan Tidak Ditemukan")
     newest = max(found, key=lambda r: r.created)
     return Reply(payload={"rujukan": _incoming(newest)})
 
 
-def every(state: SimState, card: str, rs: bool) -> Reply:
-    found = of_card(state, card, rs)
+def _every(state: SimState, card: str, rs: bool) -> Reply:
+    found = _of_card(state, card, rs)
     if not found:
         return not_found("Data Rujukan Tidak Ditemukan")
     return Reply(payload={"rujukan": [_incoming(r) for r in found]})
@@ -115,31 +115,31 @@ def every(state: SimState, card: str, rs: bool) -> Reply:
 @route("rujukan.by_card")
 async def by_card(req: SimRequest) -> Reply:
     state = req.state
-    return latest(state, req.params["no_kartu"], rs=False)
+    return _latest(state, req.params["no_kartu"], rs=False)
 
 
 @route("rujukan.rs_by_card")
 async def rs_by_card(req: SimRequest) -> Reply:
     state = req.state
-    return latest(state, req.params["no_kartu"], rs=True)
+    return _latest(state, req.params["no_kartu"], rs=True)
 
 
 @route("rujukan.list_by_card")
 async def list_by_card(req: SimRequest) -> Reply:
     state = req.state
-    return every(state, req.params["no_kartu"], rs=False)
+    return _every(state, req.params["no_kartu"], rs=False)
 
 
 @route("rujukan.rs_list_by_card")
 async def rs_list_by_card(req: SimRequest) -> Reply:
     state = req.state
-    return every(state, req.params["no_kartu"], rs=True)
+    return _every(state, req.params["no_kartu"], rs=True)
 
 
 # -- outgoing ----------------------------------------------------------------------------
 
 
-def check_write(t_rujukan: dict[str, Any]) -> Reply | None:
+def _check_write(t_rujukan: dict[str, Any]) -> Reply | None:
     refused = missing(t_rujukan, *_WRITE_REQUIRED)
     if refused is not None:
         return refused
@@ -163,7 +163,7 @@ async def insert(req: SimRequest) -> Reply:
     t_rujukan = unwrap(req.body, "request", "t_rujukan", need=("noSep",))
     if isinstance(t_rujukan, Reply):
         return t_rujukan
-    refused = check_write(t_rujukan)
+    refused = _check_write(t_rujukan)
     if refused is not None:
         return refused
     sep = state.seps.get(t_rujukan["noSep"])
@@ -226,7 +226,7 @@ async def update(req: SimRequest) -> Reply:
     t_rujukan = unwrap(req.body, "request", "t_rujukan", need=("noRujukan",))
     if isinstance(t_rujukan, Reply):
         return t_rujukan
-    refused = check_write(t_rujukan)
+    refused = _check_write(t_rujukan)
     if refused is not None:
         return refused
     record = state.rujukan_keluar.get(t_rujukan["noRujukan"])
@@ -373,7 +373,7 @@ async def list_khusus(req: SimRequest) -> Reply:
 # -- referral targets --------------------------------------------------------------------
 
 
-def known_ppk(kode: str) -> bool:
+def _known_ppk(kode: str) -> bool:
     return any(k == kode for k, _ in _FASKES)
 
 
@@ -382,7 +382,7 @@ async def list_spesialistik(req: SimRequest) -> Reply:
     state = req.state
     if bad_date(req.params["tgl_rujukan"]):
         return not_found("Format tanggal tidak sesuai")
-    if not known_ppk(req.params["kode_ppk"]):
+    if not _known_ppk(req.params["kode_ppk"]):
         return not_found("Kode PPK tidak ditemukan")
     busy = sum(
         1 for r in state.rujukan_keluar.values() if r.body["ppkDirujuk"] == req.params["kode_ppk"]
@@ -402,7 +402,7 @@ async def list_spesialistik(req: SimRequest) -> Reply:
 
 @route("rujukan.list_sarana")
 async def list_sarana(req: SimRequest) -> Reply:
-    if not known_ppk(req.params["kode_ppk"]):
+    if not _known_ppk(req.params["kode_ppk"]):
         return not_found("Kode PPK tidak ditemukan")
     rows = [{"kodeSarana": kode, "namaSarana": nama} for kode, nama in data.SARANA]
     return Reply(payload={"list": rows})

@@ -22,7 +22,7 @@ from ._base import (
     unwrap,
 )
 
-__all__ = ["sep_detail"]
+__all__: list[str] = []
 
 _KELAS = {"1": "Kelas 1", "2": "Kelas 2", "3": "Kelas 3"}
 _TUJUAN_KUNJ = {"0": "Normal", "1": "Prosedur", "2": "Konsul Dokter"}
@@ -111,7 +111,7 @@ def _inserted(record: SepRecord) -> dict[str, Any]:
     }
 
 
-def sep_detail(record: SepRecord) -> dict[str, Any]:
+def _sep_detail(record: SepRecord) -> dict[str, Any]:
     """``GET SEP/{noSep}`` for a stored SEP, in BPJS's field names."""
     t = record.t_sep
     laka = str(field(t, "jaminan.lakaLantas") or "0")
@@ -172,7 +172,7 @@ _OUTPATIENT_REQUIRED = (
 _UPDATE_REQUIRED = ("noSep", "klsRawat.klsRawatHak", "noMR", "diagAwal", "noTelp", "user")
 
 
-def live(state: SimState, no_sep: str) -> SepRecord | None:
+def _live(state: SimState, no_sep: str) -> SepRecord | None:
     return state.seps.get(no_sep)
 
 
@@ -210,7 +210,7 @@ async def update(req: SimRequest) -> Reply:
     t_sep = unwrap(req.body, "request", "t_sep", need=_UPDATE_REQUIRED)
     if isinstance(t_sep, Reply):
         return t_sep
-    record = live(state, t_sep["noSep"])
+    record = _live(state, t_sep["noSep"])
     if record is None:
         return not_found("SEP Tidak Ditemukan")
     for key, value in t_sep.items():
@@ -236,10 +236,10 @@ async def delete(req: SimRequest) -> Reply:
 @route("sep.get")
 async def get(req: SimRequest) -> Reply:
     state = req.state
-    record = live(state, req.params["no_sep"])
+    record = _live(state, req.params["no_sep"])
     if record is None:
         return not_found("Data SEP Tidak Ditemukan")
-    return Reply(payload=sep_detail(record))
+    return Reply(payload=_sep_detail(record))
 
 
 @route("sep.last_by_rujukan")
@@ -252,13 +252,13 @@ async def last_by_rujukan(req: SimRequest) -> Reply:
     ]
     if not matches:
         return not_found("Data Tidak Ditemukan")
-    return Reply(payload=sep_detail(matches[-1]))
+    return Reply(payload=_sep_detail(matches[-1]))
 
 
 @route("sep.inacbg")
 async def inacbg(req: SimRequest) -> Reply:
     state = req.state
-    record = live(state, req.params["no_sep"])
+    record = _live(state, req.params["no_sep"])
     if record is None:
         return not_found("Data SEP Tidak Ditemukan")
     t, peserta = record.t_sep, record.peserta
@@ -280,7 +280,7 @@ async def inacbg(req: SimRequest) -> Reply:
 # -- accidents ---------------------------------------------------------------------------
 
 
-def accidents(state: SimState, card: str) -> list[SepRecord]:
+def _accidents(state: SimState, card: str) -> list[SepRecord]:
     return [
         r
         for r in state.live_seps()
@@ -302,7 +302,7 @@ async def suplesi(req: SimRequest) -> Reply:
             "tglKejadian": field(r.t_sep, "jaminan.penjamin.tglKejadian"),
             "tglSep": r.tgl_sep,
         }
-        for r in accidents(state, req.params["no_kartu"])
+        for r in _accidents(state, req.params["no_kartu"])
         if r.tgl_sep <= req.params["tgl_pelayanan"]
     ]
     return listing(rows, "jaminan")
@@ -312,7 +312,7 @@ async def suplesi(req: SimRequest) -> Reply:
 async def kll_induk(req: SimRequest) -> Reply:
     state = req.state
     rows = []
-    for r in accidents(state, req.params["no_kartu"]):
+    for r in _accidents(state, req.params["no_kartu"]):
         lokasi = field(r.t_sep, "jaminan.penjamin.suplesi.lokasiLaka") or {}
         rows.append(
             {
@@ -407,7 +407,7 @@ async def update_tgl_pulang(req: SimRequest) -> Reply:
         refused = missing(t_sep, "noSuratMeninggal", "tglMeninggal")
         if refused is not None:
             return refused
-    record = live(state, t_sep["noSep"])
+    record = _live(state, t_sep["noSep"])
     if record is None:
         return not_found("SEP Tidak Ditemukan")
     if bad_date(t_sep["tglPulang"]) or t_sep["tglPulang"] < record.tgl_sep:
