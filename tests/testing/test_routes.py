@@ -125,5 +125,5 @@ async def test_a_route_added_on_the_instance_is_tried_after_the_built_in_ones(
     async def custom(req: SimRequest) -> Reply:
         return Reply(payload={"thing": req.params["thing"]})
 
-    assert sim._find("GET", "custom/a%2Fb") == (custom, {"thing": "a/b"})
+    assert sim._find("GET", "custom/a%2Fb") == (custom, {"thing": "a/b"}, None)
     assert sim._find("GET", "custom") is None

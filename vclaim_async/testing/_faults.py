@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from .._catalog import CATALOG
+
 __all__ = ["FAULT_KINDS", "Fault", "FaultPlan"]
 
 FAULT_KINDS = frozenset(
@@ -33,7 +35,9 @@ FAULT_KINDS = frozenset(
 
 @dataclass
 class Fault:
-    """One scripted failure for requests whose path matches ``match`` (a regex).
+    """One scripted failure for requests whose path matches ``match`` (a regex, searched in the
+    path after the service name, case-insensitive) and, if given, whose catalog ``operation``
+    is the one named (``"sep.insert"``), so a test need not spell the path.
 
     ``times`` is how many matching requests it affects (None: all of them); ``probability``
     makes it random (with the plan's seeded generator). ``delay`` may be a number of seconds
@@ -49,17 +53,24 @@ class Fault:
     delay: float | tuple[float, float] | Callable[[random.Random], float] = 0.0
     probability: float = 1.0
     hits: int = 0
+    operation: str | None = None
     _pattern: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; use one of {sorted(FAULT_KINDS)}")
+        if self.operation is not None and self.operation not in CATALOG:
+            raise ValueError(f"no catalog operation named {self.operation!r}")
         self._pattern = re.compile(self.match, re.IGNORECASE)
 
-    def applies(self, method: str, path: str, rng: random.Random) -> bool:
+    def applies(
+        self, method: str, path: str, rng: random.Random, operation: str | None = None
+    ) -> bool:
         if self.times is not None and self.hits >= self.times:
             return False
         if self.method is not None and self.method.upper() != method:
+            return False
+        if self.operation is not None and self.operation != operation:
             return False
         if not self._pattern.search(path):
             return False
@@ -86,21 +97,42 @@ class FaultPlan:
             self.faults.append(fault)
         return fault
 
-    def fail(self, match: str = ".*", *, status: int = 502, times: int | None = 1) -> Fault:
+    def fail(
+        self,
+        match: str = ".*",
+        *,
+        status: int = 502,
+        times: int | None = 1,
+        operation: str | None = None,
+    ) -> Fault:
         """Answer ``status`` (an HTML page for 5xx, the gateway's text for 4xx)."""
-        return self.add(Fault("status", match, times=times, status=status))
+        return self.add(Fault("status", match, times=times, status=status, operation=operation))
 
     def delay(
-        self, match: str, seconds: float | tuple[float, float], *, times: int | None = None
+        self,
+        match: str,
+        seconds: float | tuple[float, float],
+        *,
+        times: int | None = None,
+        operation: str | None = None,
     ) -> Fault:
         """Answer after a delay (or a uniform random delay between two bounds)."""
-        return self.add(Fault("delay", match, times=times, delay=seconds))
+        return self.add(Fault("delay", match, times=times, delay=seconds, operation=operation))
 
-    def hang(self, match: str = ".*", *, times: int | None = 1) -> Fault:
+    def hang(
+        self, match: str = ".*", *, times: int | None = 1, operation: str | None = None
+    ) -> Fault:
         """Accept the request and never answer."""
-        return self.add(Fault("hang", match, times=times))
+        return self.add(Fault("hang", match, times=times, operation=operation))
 
-    def mix(self, match: str, rates: Mapping[str, float], *, method: str | None = None) -> None:
+    def mix(
+        self,
+        match: str,
+        rates: Mapping[str, float],
+        *,
+        method: str | None = None,
+        operation: str | None = None,
+    ) -> None:
         """Independent random faults at the given marginal rates, e.g. a flaky gateway.
 
         ``rates`` maps a fault kind (or an HTTP status such as ``"502"``) to the fraction of
@@ -114,9 +146,12 @@ class FaultPlan:
             # Faults are tried in order; scale each so its share of all requests is ``rate``.
             probability = 0.0 if left <= 0 else min(1.0, rate / left)
             if kind.isdigit():
-                fault = Fault("status", match, method=method, times=None, status=int(kind))
+                fault = Fault(
+                    "status", match, method=method, times=None, status=int(kind),
+                    operation=operation,
+                )  # fmt: skip
             else:
-                fault = Fault(kind, match, method=method, times=None)
+                fault = Fault(kind, match, method=method, times=None, operation=operation)
             fault.probability = probability
             self.add(fault)
             left -= rate
@@ -125,14 +160,15 @@ class FaultPlan:
         with self._lock:
             self.faults.clear()
 
-    def pick(self, method: str, path: str) -> list[Fault]:
-        """The faults that fire for this request (at most one non-delay fault)."""
+    def pick(self, method: str, path: str, operation: str | None = None) -> list[Fault]:
+        """The faults that fire for this request (at most one non-delay fault); ``operation``
+        is the catalog operation its path resolved to, if any."""
         chosen: list[Fault] = []
         with self._lock:
             for fault in self.faults:
                 if fault.kind != "delay" and any(f.kind != "delay" for f in chosen):
                     continue
-                if fault.applies(method, path, self.rng):
+                if fault.applies(method, path, self.rng, operation):
                     fault.hits += 1
                     chosen.append(fault)
         return chosen

@@ -400,7 +400,8 @@ class VClaimSimulator:
         if not raw_path.startswith(prefix):
             return _text(404, _GATEWAY_TEXTS[404])
         path = raw_path[len(prefix) :]
-        faults = self.faults.pick(request.method, path)
+        found = self._find(request.method, path)
+        faults = self.faults.pick(request.method, path, found[2] if found else None)
         terminal = None
         for fault in faults:
             if fault.kind == "delay":
@@ -418,9 +419,8 @@ class VClaimSimulator:
             return refused
         timestamp = request.headers["X-timestamp"]
 
-        found = self._find(request.method, path)
         if found is not None:
-            handler, params = found
+            handler, params, _ = found
             try:
                 parsed = json.loads(body) if body.strip() else None
             except ValueError:
@@ -441,15 +441,16 @@ class VClaimSimulator:
             return web.Response(status=200, body=envelope, content_type="application/json")
         return _text(404, _GATEWAY_TEXTS[404])
 
-    def _find(self, method: str, path: str) -> tuple[Handler, dict[str, str]] | None:
+    def _find(self, method: str, path: str) -> tuple[Handler, dict[str, str], str | None] | None:
+        """The handler, path parameters and catalog operation (None for an added route)."""
         resolved = resolve(method, path)
         if resolved is not None:
-            return resolved[0].handler, resolved[1]
+            return resolved[0].handler, resolved[1], resolved[0].name
         for extra_method, regex, handler in self._extra_routes:
             match = regex.fullmatch(path)
             if match is not None and extra_method == method:
                 groups = match.groupdict().items()
-                return handler, {k: unquote(v) for k, v in groups if v is not None}
+                return handler, {k: unquote(v) for k, v in groups if v is not None}, None
         return None
 
     async def _sleep(self, seconds: float) -> None:
