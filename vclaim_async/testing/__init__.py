@@ -10,14 +10,8 @@
 
 from ._faults import Fault, FaultPlan
 from ._participants import ParticipantRegistry
-from ._simulator import (
-    DEFAULT_CONS_ID,
-    DEFAULT_SECRET,
-    DEFAULT_USER_KEY,
-    RecordedRequest,
-    RequestLog,
-    VClaimSimulator,
-)
+from ._record import RecordedRequest, RequestLog
+from ._simulator import DEFAULT_CONS_ID, DEFAULT_SECRET, DEFAULT_USER_KEY, VClaimSimulator
 from ._state import Record, SepRecord, SimState
 from .routes._base import Reply, SimRequest, not_found
 
