@@ -2,9 +2,9 @@
 
     pip install fastapi uvicorn
     VCLAIM_SANDBOX=1 uvicorn examples.fastapi_app:app     # on the built-in simulator
-    curl localhost:8000/eligibility/0002996668027
+    curl localhost:8000/eligibility/9999996668027
     curl -X POST localhost:8000/eligibility -H 'content-type: application/json' \\
-         -d '{"identifiers": ["0002996668027", "0001877744807"]}'
+         -d '{"identifiers": ["9999996668027", "9999977744807"]}'
 
 The client is created once, when the app starts, and closed when it stops: one connection
 pool and one concurrency cap shared by every request (never a client per request). It asks

@@ -127,7 +127,7 @@ def test_fastapi_example_serves_the_simulator_when_asked(
 
     monkeypatch.setenv("VCLAIM_SANDBOX", "1")
     with TestClient(fastapi_app.app) as client:
-        assert client.get("/eligibility/0002996668027").json()["active"] is True
+        assert client.get("/eligibility/9999996668027").json()["active"] is True
         assert client.get("/eligibility/0009999999999").status_code == 404
         assert client.get("/eligibility/123").status_code == 422
 

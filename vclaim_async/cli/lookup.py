@@ -49,7 +49,7 @@ def add_parsers(
         "  vclaim-async peserta 0001234567890\n"
         "  vclaim-async peserta 3671234567890123 --date 2024-03-01 --json\n"
         "  vclaim-async peserta - < niks.txt        # identifiers stay out of argv\n"
-        "  vclaim-async peserta --sandbox 0002996668027",
+        "  vclaim-async peserta --sandbox 9999996668027",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     peserta.add_argument(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 
 from .. import _validate
 from .._client import VClaimClient
@@ -114,6 +115,8 @@ async def _simulator(args: argparse.Namespace) -> int:
     sim = VClaimSimulator(
         host=args.host, port=args.port, seed=args.seed, participant_count=args.participants
     )
+    if not sim.is_loopback:  # it prints its credentials: say so before anyone connects
+        print(f"vclaim-async: WARNING: {sim.exposure_warning()}", file=sys.stderr, flush=True)
     async with sim:
         echo(f"VClaim simulator listening on {sim.base_url}")
         echo(f"  VCLAIM_BASE_URL={sim.base_url}")

@@ -141,6 +141,9 @@ DOKTER: tuple[tuple[str, str, str], ...] = (
     ("31590", "drg. Joko Widodo", "GIG"),
 )
 
+#: Doctor code -> name, for answers that name the doctor a request gave by code.
+DOKTER_NAMA: dict[str, str] = {kode: nama for kode, nama, _ in DOKTER}
+
 DIAGNOSA_PRB: Pairs = (
     ("01 ", "Diabetes Mellitus"),
     ("02 ", "Hipertensi"),

@@ -3,6 +3,18 @@
 Every number here is made up: card numbers, NIKs and names are drawn from a seeded random
 generator, so two simulators with the same seed hold the same people, and tests can rely on
 ``sim.participants.cards()`` without fixtures of their own.
+
+The identifiers come from ranges no real person can have, so a sample file or a test run
+by mistake with production credentials can only ever get BPJS's "not found":
+
+- **NIK**: province code ``00``. A NIK starts with the two-digit code of the province that
+  issued it (Kemendagri's codes run from 11, Aceh, to 9x, Papua); no province is ``00``. The
+  rest keeps the real shape (regency, district, birth date with +40 for women, sequence) so
+  code that parses NIKs still works on these.
+- **Card number**: prefix ``99999`` (:data:`CARD_PREFIX`), 13 digits. Every JKN card number
+  in public material begins ``000`` (the protocol notes' ``0000000000001``, JKN client tests,
+  printed KIS cards): BPJS numbers its participants sequentially, and a population of
+  under 300 million cannot reach 9,999,900,000,000. :func:`is_synthetic` checks both rules.
 """
 
 from __future__ import annotations
@@ -10,6 +22,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import random
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -19,7 +32,12 @@ import msgspec
 from .. import _lzstring
 from ..models.peserta import Peserta
 
-__all__ = ["ParticipantRegistry"]
+__all__ = ["CARD_PREFIX", "NIK_PROVINCE", "ParticipantRegistry", "is_synthetic"]
+
+#: Every synthetic card number starts with this; no issued JKN card does (see above).
+CARD_PREFIX = "99999"
+#: Every synthetic NIK starts with this province code, which no province has.
+NIK_PROVINCE = "00"
 
 _FIRST = (
     "BUDI", "SITI", "AGUS", "DEWI", "RINA", "ANDI", "JOKO", "SRI", "WAYAN", "PUTU", "AHMAD",
@@ -29,7 +47,6 @@ _LAST = (
     "SANTOSO", "AMINAH", "WIJAYA", "HARTONO", "SUSANTI", "PRATAMA", "HIDAYAT", "SETIAWAN",
     "KUSUMAWARDHANI", "NASUTION", "SIREGAR", "SIMANJUNTAK", "PURNOMO", "SAPUTRA", "RAHAYU",
 )  # fmt: skip
-_PROVINCES = ("31", "32", "33", "34", "35", "36", "51", "12", "73", "64")
 _KELAS = (("1", "KELAS I"), ("2", "KELAS II"), ("3", "KELAS III"))
 _JENIS = (
     ("21", "PBI (APBN)"),
@@ -76,6 +93,15 @@ def _complete(wire: dict[str, Any]) -> dict[str, Any]:
     return full
 
 
+def is_synthetic(identifier: str) -> bool:
+    """True for a 13-digit card or 16-digit NIK from the simulator's impossible ranges."""
+    if not identifier.isascii() or not identifier.isdigit():
+        return False
+    if len(identifier) == 13:
+        return identifier.startswith(CARD_PREFIX)
+    return len(identifier) == 16 and identifier.startswith(NIK_PROVINCE)
+
+
 def _age(born: datetime.date, on: datetime.date) -> tuple[int, int, int]:
     """Years, months and days from ``born`` to ``on``, the way BPJS words an age."""
     total = (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
@@ -97,21 +123,28 @@ class ParticipantRegistry:
         self._by_card: dict[str, dict[str, Any]] = {}
         self._by_nik: dict[str, str] = {}
         self._lz_cache: OrderedDict[tuple[str, str], str] = OrderedDict()
+        # A test thread may add people while the simulator serves from its own thread.
+        self._lock = threading.RLock()
         rng = random.Random(seed)
         for _ in range(count):
             self.add(self._generate(rng))
 
     def _generate(self, rng: random.Random) -> dict[str, Any]:
         while True:
-            card = "000" + "".join(rng.choices("0123456789", k=10))
+            # Ten draws, as when cards were "000" + 10 digits: a seed keeps its people.
+            digits = rng.choices("0123456789", k=10)
+            card = CARD_PREFIX + "".join(digits[len(CARD_PREFIX) - 3 :])
             if card not in self._by_card:
                 break
         sex = rng.choice("LP")
         born = datetime.date(1940, 1, 1) + datetime.timedelta(days=rng.randrange(0, 30000))
         day = born.day + (40 if sex == "P" else 0)
         while True:
+            rng.randrange(
+                10
+            )  # once one of ten real province codes: drawn still, a seed keeps its people
             nik = (
-                rng.choice(_PROVINCES)
+                NIK_PROVINCE
                 + f"{rng.randrange(1, 80):02d}{rng.randrange(1, 40):02d}"
                 + f"{day:02d}{born.month:02d}{born.year % 100:02d}"
                 + f"{rng.randrange(1, 10000):04d}"
@@ -165,20 +198,22 @@ class ParticipantRegistry:
         wire = _complete(wire)
         model = msgspec.convert(wire, Peserta)
         card = model.no_kartu
-        old = self._by_card.get(card)
-        if old is not None and old.get("nik"):
-            self._by_nik.pop(old["nik"], None)
-        self._by_card[card] = wire
-        if model.nik:
-            self._by_nik[model.nik] = card
-        for key in [k for k in self._lz_cache if k[0] == card]:
-            del self._lz_cache[key]
+        with self._lock:
+            old = self._by_card.get(card)
+            if old is not None and old.get("nik"):
+                self._by_nik.pop(old["nik"], None)
+            self._by_card[card] = wire
+            if model.nik:
+                self._by_nik[model.nik] = card
+            for key in [k for k in self._lz_cache if k[0] == card]:
+                del self._lz_cache[key]
         return model
 
     def remove(self, no_kartu: str) -> None:
         """Forget a participant: look-ups then answer code "201"."""
-        wire = self._by_card.pop(no_kartu)
-        self._by_nik.pop(wire.get("nik") or "", None)
+        with self._lock:
+            wire = self._by_card.pop(no_kartu)
+            self._by_nik.pop(wire.get("nik") or "", None)
 
     def get(self, no_kartu: str) -> Peserta | None:
         """The participant with this card number, if registered."""
@@ -190,20 +225,24 @@ class ParticipantRegistry:
 
     def cards(self, *, active: bool | None = None) -> list[str]:
         """Card numbers in registration order (only active or inactive ones if asked)."""
-        return [
-            card
-            for card, wire in self._by_card.items()
-            if active is None or (wire["statusPeserta"]["kode"] == "0") == active
-        ]
+        with self._lock:
+            return [
+                card
+                for card, wire in self._by_card.items()
+                if active is None or (wire["statusPeserta"]["kode"] == "0") == active
+            ]
 
     def niks(self) -> list[str]:
-        return list(self._by_nik)
+        with self._lock:
+            return list(self._by_nik)
 
     def __len__(self) -> int:
         return len(self._by_card)
 
     def __iter__(self) -> Iterator[Peserta]:
-        for wire in list(self._by_card.values()):
+        with self._lock:
+            wires = list(self._by_card.values())
+        for wire in wires:
             yield msgspec.convert(wire, Peserta)
 
     def __contains__(self, no_kartu: object) -> bool:
@@ -218,11 +257,12 @@ class ParticipantRegistry:
         participant and date, as a busy server would.
         """
         key = (no_kartu, tgl_sep)
-        cached = self._lz_cache.get(key)
-        if cached is not None:
-            self._lz_cache.move_to_end(key)
-            return cached
-        wire = self._by_card.get(no_kartu)
+        with self._lock:
+            cached = self._lz_cache.get(key)
+            if cached is not None:
+                self._lz_cache.move_to_end(key)
+                return cached
+            wire = self._by_card.get(no_kartu)
         if wire is None:
             return None
         data = dict(wire)
@@ -236,7 +276,8 @@ class ParticipantRegistry:
             }
         text = msgspec.json.encode({"peserta": data}).decode()
         lz = _lzstring.compress_to_encoded_uri_component(text)
-        self._lz_cache[key] = lz
-        if len(self._lz_cache) > 20000:
-            self._lz_cache.popitem(last=False)
+        with self._lock:
+            self._lz_cache[key] = lz
+            if len(self._lz_cache) > 20000:
+                self._lz_cache.popitem(last=False)
         return lz

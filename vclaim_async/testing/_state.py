@@ -139,7 +139,7 @@ class SimState:
     ) -> str:
         """Seed an incoming referral for a registered participant; returns its number.
 
-        ``rs`` makes it a referral from another hospital (looked up under ``Rujukan/RS/...``)
+        ``rs`` makes it a referral from another hospital (served by the ``rujukan.rs_*`` routes)
         instead of from the participant's FKTP.
         """
         wire = self.participant(no_kartu)

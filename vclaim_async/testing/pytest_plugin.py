@@ -1,20 +1,37 @@
 """pytest fixtures for code that uses vclaim-async (loaded through the ``pytest11`` entry point).
 
-``vclaim_simulator`` is a running :class:`VClaimSimulator`; ``vclaim_client`` is an open
-:class:`~vclaim_async.VClaimClient` bound to it. Both need pytest-asyncio; without it the
-plugin defines nothing, so installing vclaim-async never breaks anyone's test run.
+- ``vclaim_simulator``: a running :class:`VClaimSimulator` on the test's event loop, for
+  async tests; ``vclaim_client`` is an open :class:`~vclaim_async.VClaimClient` bound to it.
+  Both need pytest-asyncio; without it they are not defined, so installing vclaim-async
+  never breaks anyone's test run.
+- ``vclaim_simulator_thread``: a simulator serving from its own thread and event loop, for
+  synchronous tests (FastAPI's ``TestClient``, Django, Flask). ``sim.env()`` holds the
+  ``VCLAIM_*`` variables that point an app configured from the environment at it.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
+
+import pytest
+
+from ._simulator import VClaimSimulator
+
+
+@pytest.fixture
+def vclaim_simulator_thread() -> Iterator[VClaimSimulator]:
+    """A VClaim simulator serving on a free loopback port from its own thread."""
+    with VClaimSimulator().in_thread() as sim:
+        yield sim
+
 
 if importlib.util.find_spec("pytest_asyncio") is not None:
+    from collections.abc import AsyncIterator
+
     import pytest_asyncio
 
     from .._client import VClaimClient
-    from ._simulator import VClaimSimulator
 
     @pytest_asyncio.fixture
     async def vclaim_simulator() -> AsyncIterator[VClaimSimulator]:

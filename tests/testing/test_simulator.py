@@ -209,3 +209,19 @@ async def test_simulator_command_serves_until_interrupted() -> None:
         await asyncio.wait_for(proc.wait(), 30)
     assert proc.returncode in (0, 130, -signal.SIGINT)
     _ = os.environ
+
+
+async def test_a_fault_can_name_the_catalog_operation_instead_of_a_path(
+    sim: VClaimSimulator,
+) -> None:
+    fault = sim.faults.fail(operation="peserta.by_nik", status=503, times=None)
+    person = next(iter(sim.participants))
+    async with VClaimClient(sim.config(retry=NO_RETRY)) as client:
+        assert (await client.peserta.by_card(person.no_kartu)).no_kartu == person.no_kartu
+        assert person.nik is not None
+        with pytest.raises(GatewayError) as info:
+            await client.peserta.by_nik(person.nik)
+    assert info.value.status == 503
+    assert fault.hits == 1
+    with pytest.raises(ValueError, match="no catalog operation"):
+        sim.faults.fail(operation="peserta.by_kartu")
