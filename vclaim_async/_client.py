@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import logging
 import time
@@ -12,12 +13,13 @@ from typing import Any, TypeVar
 import aiohttp
 import msgspec
 
+from . import _signing
 from ._catalog import CATALOG, Endpoint
-from ._config import VClaimConfig
+from ._config import RetryPolicy, VClaimConfig
 from ._envelope import decode_payload, parse_envelope, payload_text
 from ._hooks import CallEvent, Hook
 from ._transport import Answer, Transport
-from .errors import APIError, VClaimError
+from .errors import APIError, VClaimError, _scrub_error
 from .resources.lpk import LpkResource
 from .resources.monitoring import MonitoringResource
 from .resources.peserta import PesertaResource
@@ -33,7 +35,13 @@ T = TypeVar("T")
 
 _encoder = msgspec.json.Encoder()
 
-logger = logging.getLogger("vclaim_async")
+logger = logging.getLogger(__name__)
+
+#: The cached resource properties, dropped from a view so they bind to the view.
+_RESOURCES = (
+    *("peserta", "sep", "rujukan", "rencana_kontrol"),
+    *("referensi", "monitoring", "prb", "lpk"),
+)
 
 
 class VClaimClient:
@@ -62,6 +70,36 @@ class VClaimClient:
         self._borrowed = session
         self._session: aiohttp.ClientSession | None = None
         self._transport: Transport | None = None
+        #: The client that owns the session; a view from with_options() points at its root.
+        self._root: VClaimClient = self
+
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+        max_response_bytes: int | None = None,
+    ) -> VClaimClient:
+        """A view of this client whose calls use other options, sharing everything else.
+
+        The view shares the session, connection pool, semaphore and hooks; it is cheap to make
+        per call, e.g. ``await client.with_options(timeout=5).peserta.by_card(no)`` for an
+        interactive screen while a nightly batch uses the defaults. ``timeout`` bounds each
+        attempt, ``retry`` the attempts and the whole call (``retry.deadline``). Closing a view
+        does nothing; the client it came from owns the session.
+        """
+        changes: dict[str, object] = {}
+        if timeout is not None:
+            changes["timeout"] = timeout
+        if retry is not None:
+            changes["retry"] = retry
+        if max_response_bytes is not None:
+            changes["max_response_bytes"] = max_response_bytes
+        view = copy.copy(self)
+        for name in _RESOURCES:
+            view.__dict__.pop(name, None)
+        view.config = self.config.replace(**changes)
+        return view
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -79,6 +117,9 @@ class VClaimClient:
 
     async def open(self) -> None:
         """Create the session (inside the running loop). ``async with`` calls this for you."""
+        if self._root is not self:
+            await self._root.open()
+            return
         if self._transport is not None:
             return
         if self._borrowed is not None:
@@ -89,12 +130,15 @@ class VClaimClient:
                 limit_per_host=self.config.max_concurrency,
                 keepalive_timeout=30,
             )
+            # trust_env stays off: HTTP(S)_PROXY would see every path; see config.proxy.
             session = aiohttp.ClientSession(connector=connector)
         self._session = session
         self._transport = Transport(self.config, session, clock=self._clock)
 
     async def aclose(self) -> None:
         """Close the session if the client created it; a borrowed one is left open."""
+        if self._root is not self:
+            return
         session, self._session, self._transport = self._session, None, None
         if session is not None and session is not self._borrowed:
             await session.close()
@@ -102,9 +146,10 @@ class VClaimClient:
     @property
     def transport(self) -> Transport:
         """The live transport; raises if the client is not open."""
-        if self._transport is None:
+        transport = self._root._transport
+        if transport is None:
             raise RuntimeError("VClaimClient is not open: use `async with VClaimClient(...)`")
-        return self._transport
+        return transport
 
     # -- resources -------------------------------------------------------------------------
 
@@ -188,9 +233,10 @@ class VClaimClient:
         started = time.monotonic()
         answer: Answer | None = None
         try:
-            answer = await self.transport.request(endpoint, path, data)
+            answer = await self.transport.request(endpoint, path, data, options=self.config)
             value = self._decode(endpoint, answer, model, nullable)
         except VClaimError as exc:
+            self._scrub(exc, answer)
             exc.endpoint = exc.endpoint or name
             if answer is not None:
                 exc.attempts = answer.attempts
@@ -202,17 +248,32 @@ class VClaimClient:
     def _decode(
         self, endpoint: Endpoint, answer: Answer, model: type[T], nullable: bool
     ) -> T | None:
-        envelope = parse_envelope(answer.status, answer.body, endpoint=endpoint.name)
+        config = self.config
+        envelope = parse_envelope(
+            answer.status,
+            answer.body,
+            endpoint=endpoint.name,
+            secrets=(config.secret, config.user_key),
+        )
         text, decrypted = payload_text(
             envelope.response,
             encrypted=endpoint.encrypted,
-            cons_id=self.config.cons_id,
-            secret=self.config.secret,
+            cons_id=config.cons_id,
+            secret=config.secret,
             timestamp=answer.timestamp,
+            max_length=answer.max_response_bytes,
         )
         if text is None and nullable:
             return None
         return decode_payload(text, decrypted, envelope.response, model)
+
+    def _scrub(self, exc: VClaimError, answer: Answer | None) -> None:
+        """Cut the credentials out of an error, as a gateway echoing the request may put them."""
+        config = self.config
+        secrets: tuple[str, ...] = (config.secret, config.user_key)
+        if answer is not None:
+            secrets += (_signing.sign(config.cons_id, config.secret, answer.timestamp),)
+        _scrub_error(exc, secrets)
 
     def _emit(
         self,
