@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
-import logging
 import os
 import ssl
 from collections.abc import Mapping
@@ -22,8 +21,6 @@ __all__ = [
     "Secret",
     "VClaimConfig",
 ]
-
-logger = logging.getLogger(__name__)
 
 #: Where VClaim 2.0 lives, per environment (protocol notes §1.3).
 BASE_URLS: Mapping[str, str] = MappingProxyType(
