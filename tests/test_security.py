@@ -13,6 +13,7 @@ from aiohttp import web
 
 from tests.test_hostile import CARD, config_for, hostile
 from vclaim_async import RetryPolicy, VClaimClient, VClaimConfig, VClaimError, _signing
+from vclaim_async._redact import redact
 
 SECRET = "pwd-secret-value"
 USER_KEY = "userkey-0123456789abcdef"
@@ -22,7 +23,9 @@ SIGNATURE = _signing.sign("1234", SECRET, str(int(NOW)))
 
 def _forbidden(text: str) -> list[str]:
     escaped = SIGNATURE.replace("/", "\\/")
-    return [s for s in (SECRET, USER_KEY, SIGNATURE, escaped, USER_KEY[-12:]) if s in text]
+    # redact() masks only the digit run of this user key: the rest must not survive either.
+    masked = redact(USER_KEY)
+    return [s for s in (SECRET, USER_KEY, SIGNATURE, escaped, masked, "6789abcdef") if s in text]
 
 
 def _echo(status: int, shape: str) -> Any:
