@@ -105,7 +105,7 @@ def decompress_from_encoded_uri_component(data: str, *, max_length: int | None =
     many characters (UTF-16 code units): a crafted stream can expand quadratically.
     """
     length = len(data)
-    limit = max_length if max_length is not None else -1
+    limit = max_length if max_length is not None else sys.maxsize
     if not length:
         raise LZStringError("LZ-string is empty (the empty text compresses to 'Q')")
     words = _words(data)
@@ -173,7 +173,7 @@ def decompress_from_encoded_uri_component(data: str, *, max_length: int | None =
                 acc >>= two
                 nacc -= two
                 total += len(entry) + len(w)
-                if total > limit >= 0:
+                if total > limit:
                     raise _too_long(limit)
 
             # One code the careful way: a special one, or the first after the width grew.
@@ -217,7 +217,7 @@ def decompress_from_encoded_uri_component(data: str, *, max_length: int | None =
             add(w + entry[0])
             emit(entry)
             total += len(entry)
-            if total > limit >= 0:
+            if total > limit:
                 raise _too_long(limit)
             w = entry
     except IndexError:
