@@ -67,8 +67,8 @@ async def _measure(url: str, vector: dict[str, str], number: int, repeat: int) -
         plain = decompress_from_encoded_uri_component(lz)
         real = _envelope._lzstring.decompress_from_encoded_uri_component
 
-        def oracle(text: str) -> str:
-            return plain if text == lz else real(text)
+        def oracle(text: str, *, max_length: int | None = None) -> str:
+            return plain if text == lz else real(text, max_length=max_length)
 
         async def no_lz() -> None:
             _envelope._lzstring.decompress_from_encoded_uri_component = oracle  # type: ignore[attr-defined]

@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import case_codecs
+import case_hostile
 import case_memory
 import case_overhead
 import case_peer
@@ -43,6 +44,7 @@ CASES: dict[str, Callable[[bool], list[Result]]] = {
     "peer": case_peer.run,
     "throughput": case_throughput.run,
     "memory": case_memory.run,  # last: the bulk API is the newest part
+    "hostile": case_hostile.run,  # gzip bomb, 100 MB body, trickle: bounded memory and time
 }
 
 RESULTS = "benchmarks/RESULTS.md"

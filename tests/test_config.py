@@ -93,3 +93,51 @@ def test_config_is_frozen_and_keyword_only() -> None:
     with pytest.raises(TypeError):
         VClaimConfig("1", "s", "u")  # type: ignore[misc]
     assert config.replace(time_offset=5).time_offset == 5
+
+
+def test_from_env_reads_timeout_concurrency_size_and_proxy() -> None:
+    env = dict(
+        ENV,
+        VCLAIM_TIMEOUT="7.5",
+        VCLAIM_MAX_CONCURRENCY="3",
+        VCLAIM_MAX_RESPONSE_BYTES="2097152",
+        VCLAIM_PROXY="http://proxy.rs.local:3128",
+    )
+    config = VClaimConfig.from_env(env)
+    assert (config.timeout, config.max_concurrency) == (7.5, 3)
+    assert config.max_response_bytes == 2 * 1024 * 1024
+    assert config.proxy == "http://proxy.rs.local:3128"
+    # Keyword arguments still win over the environment.
+    assert VClaimConfig.from_env(env, timeout=2.0).timeout == 2.0
+
+
+@pytest.mark.parametrize(
+    ("var", "value"),
+    [
+        ("VCLAIM_TIMEOUT", "30s"),
+        ("VCLAIM_MAX_CONCURRENCY", "ten"),
+        ("VCLAIM_MAX_CONCURRENCY", "2.5"),
+        ("VCLAIM_MAX_RESPONSE_BYTES", "8M"),
+    ],
+)
+def test_bad_numeric_variable_is_named(var: str, value: str) -> None:
+    with pytest.raises(ValueError, match=var):
+        VClaimConfig.from_env(dict(ENV, **{var: value}))
+
+
+@pytest.mark.parametrize(
+    ("var", "value"),
+    [("VCLAIM_TIMEOUT", "0"), ("VCLAIM_MAX_CONCURRENCY", "0"), ("VCLAIM_MAX_RESPONSE_BYTES", "-1")],
+)
+def test_out_of_range_variable_is_refused(var: str, value: str) -> None:
+    with pytest.raises(ValueError):
+        VClaimConfig.from_env(dict(ENV, **{var: value}))
+
+
+def test_constructor_defaults_to_development_but_from_env_needs_a_server() -> None:
+    # In code the default is the safe sandbox; a deployment must say where it talks to.
+    assert VClaimConfig(cons_id="1", secret="s", user_key="u").environment == "development"
+    env = {k: v for k, v in ENV.items() if k != "VCLAIM_ENV"}
+    with pytest.raises(ValueError, match="VCLAIM_BASE_URL or VCLAIM_ENV"):
+        VClaimConfig.from_env(env)
+    assert VClaimConfig.from_env(env, environment="development").url == BASE_URLS["development"]

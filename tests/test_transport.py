@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import logging
 from typing import Any
 
 import aiohttp
@@ -27,6 +28,7 @@ from vclaim_async import (
     VClaimTimeoutError,
 )
 from vclaim_async._transport import is_retryable
+from vclaim_async.errors import ResponseTooLargeError
 from vclaim_async.testing import VClaimSimulator
 
 CARD = "0001234567890"
@@ -310,3 +312,63 @@ async def test_path_segments_go_out_exactly_as_encoded(sim: VClaimSimulator) -> 
         with pytest.raises(NotFoundError):
             await client.referensi.list_obat_prb("tab, 100 mg")
     assert sim.requests[-1].path.endswith("/referensi/obatprb/tab%2C%20100%20mg")
+
+
+async def test_with_options_is_a_view_sharing_the_pool(sim: VClaimSimulator) -> None:
+    card = sim.participants.cards()[0]
+    async with VClaimClient(sim.config(retry=FAST_RETRY)) as client:
+        fast = client.with_options(timeout=0.2, retry=RetryPolicy.none())
+        assert fast.transport is client.transport  # one session, pool and semaphore
+        assert fast.peserta is not client.peserta  # resources bind to the view
+        assert (fast.config.timeout, fast.config.retry.attempts) == (0.2, 1)
+        assert client.config.timeout == sim.config().timeout  # the client is unchanged
+        sim.faults.hang("Peserta", times=1)
+        with pytest.raises(VClaimTimeoutError) as info:
+            await fast.peserta.by_card(card)
+        assert info.value.attempts == 1
+        async with fast:  # closing a view leaves the client's session open
+            pass
+        assert (await client.peserta.by_card(card)).no_kartu == card
+        assert client._session is not None and not client._session.closed
+
+
+async def test_with_options_bounds_the_answer_size(sim: VClaimSimulator) -> None:
+    card = sim.participants.cards()[0]
+    async with VClaimClient(sim.config(retry=FAST_RETRY)) as client:
+        size = len((await client.peserta._send("peserta.by_card", {"no_kartu": card,
+                    "tgl_sep": "2024-01-02"}, model=dict))[1].body)  # fmt: skip
+        small = client.with_options(max_response_bytes=size - 1)
+        with pytest.raises(ResponseTooLargeError) as info:
+            await small.peserta.by_card(card)
+        assert info.value.limit == size - 1
+        assert info.value.attempts == 1  # never retried
+        assert (await client.peserta.by_card(card)).no_kartu == card
+
+
+async def test_retries_logged_at_info_and_giving_up_at_warning(
+    sim: VClaimSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    card = sim.participants.cards()[0]
+    sim.faults.fail("Peserta", status=503, times=None)
+    policy = RetryPolicy(attempts=3, initial_backoff=0.01, max_backoff=0.01, jitter=0)
+    with caplog.at_level(logging.INFO, logger="vclaim_async"):
+        async with VClaimClient(sim.config(retry=policy)) as client:
+            with pytest.raises(GatewayError):
+                await client.peserta.by_card(card)
+    records = [r for r in caplog.records if r.name.startswith("vclaim_async")]
+    retries = [r for r in records if r.levelno == logging.INFO and "retrying" in r.getMessage()]
+    gave_up = [r for r in records if r.levelno == logging.WARNING]
+    assert [r.getMessage().split(": ")[0] for r in retries] == ["vclaim peserta.by_card"] * 2
+    assert all("HTTP 503" in r.getMessage() for r in retries)
+    assert len(gave_up) == 1 and "giving up after 3 attempt(s)" in gave_up[0].getMessage()
+    text = " ".join(r.getMessage() for r in records)
+    assert card not in text and card[4:-4] not in text
+
+
+async def test_outcome_unknown_names_its_endpoint_once() -> None:
+    with aioresponses() as m:
+        m.post(WRITE_URL, **FAILURES["502"])
+        async with VClaimClient(mock_config()) as client:
+            with pytest.raises(OutcomeUnknownError) as info:
+                await client.transport.request(WRITE, "SEP/2.0/insert", b"{}")
+    assert str(info.value).count(WRITE.name) == 1

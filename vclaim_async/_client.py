@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import logging
@@ -12,7 +13,7 @@ from types import TracebackType
 import aiohttp
 
 from ._catalog import CATALOG, Endpoint
-from ._config import VClaimConfig
+from ._config import RetryPolicy, VClaimConfig
 from ._hooks import Hook
 from ._transport import Transport
 from .resources.lpk import LpkResource
@@ -27,6 +28,12 @@ from .resources.sep import SepResource
 __all__ = ["VClaimClient"]
 
 logger = logging.getLogger(__name__)
+
+#: The cached resource properties, dropped from a view so they bind to the view.
+_RESOURCES = (
+    *("peserta", "sep", "rujukan", "rencana_kontrol"),
+    *("referensi", "monitoring", "prb", "lpk"),
+)
 
 
 class VClaimClient:
@@ -55,6 +62,36 @@ class VClaimClient:
         self._borrowed = session
         self._session: aiohttp.ClientSession | None = None
         self._transport: Transport | None = None
+        #: The client that owns the session; a view from with_options() points at its root.
+        self._root: VClaimClient = self
+
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+        max_response_bytes: int | None = None,
+    ) -> VClaimClient:
+        """A view of this client whose calls use other options, sharing everything else.
+
+        The view shares the session, connection pool, semaphore and hooks; it is cheap to make
+        per call, e.g. ``await client.with_options(timeout=5).peserta.by_card(no)`` for an
+        interactive screen while a nightly batch uses the defaults. ``timeout`` bounds each
+        attempt, ``retry`` the attempts and the whole call (``retry.deadline``). Closing a view
+        does nothing; the client it came from owns the session.
+        """
+        changes: dict[str, object] = {}
+        if timeout is not None:
+            changes["timeout"] = timeout
+        if retry is not None:
+            changes["retry"] = retry
+        if max_response_bytes is not None:
+            changes["max_response_bytes"] = max_response_bytes
+        view = copy.copy(self)
+        for name in _RESOURCES:
+            view.__dict__.pop(name, None)
+        view.config = self.config.replace(**changes)
+        return view
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -72,6 +109,9 @@ class VClaimClient:
 
     async def open(self) -> None:
         """Create the session (inside the running loop). ``async with`` calls this for you."""
+        if self._root is not self:
+            await self._root.open()
+            return
         if self._transport is not None:
             return
         if self._borrowed is not None:
@@ -82,12 +122,15 @@ class VClaimClient:
                 limit_per_host=self.config.max_concurrency,
                 keepalive_timeout=30,
             )
+            # trust_env stays off: HTTP(S)_PROXY would see every path; see config.proxy.
             session = aiohttp.ClientSession(connector=connector)
         self._session = session
         self._transport = Transport(self.config, session, clock=self._clock)
 
     async def aclose(self) -> None:
         """Close the session if the client created it; a borrowed one is left open."""
+        if self._root is not self:
+            return
         session, self._session, self._transport = self._session, None, None
         if session is not None and session is not self._borrowed:
             await session.close()
@@ -95,9 +138,10 @@ class VClaimClient:
     @property
     def transport(self) -> Transport:
         """The live transport; raises if the client is not open."""
-        if self._transport is None:
+        transport = self._root._transport
+        if transport is None:
             raise RuntimeError("VClaimClient is not open: use `async with VClaimClient(...)`")
-        return self._transport
+        return transport
 
     # -- resources -------------------------------------------------------------------------
 

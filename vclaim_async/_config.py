@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import ssl
 from collections.abc import Mapping
@@ -13,9 +14,11 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "BASE_URLS",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "FORM_CONTENT_TYPE",
     "JSON_CONTENT_TYPE",
     "RetryPolicy",
+    "Secret",
     "VClaimConfig",
 ]
 
@@ -32,6 +35,86 @@ FORM_CONTENT_TYPE = "Application/x-www-form-urlencoded"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 Environment = Literal["production", "development"]
+
+#: The largest answer read, on the wire and after gzip/deflate, and the most characters the
+#: LZ-string payload may expand to. The biggest real answer we know, a 90-day HistoriPelayanan
+#: (vector 3 in tests/vclaim-vectors.json), is 44,780 bytes on the wire and 123,215 characters
+#: decrypted; catalog samples are all under 10 KB. 8 MiB leaves ~68x headroom over the largest.
+DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+
+#: Loopback hosts, where plain http is expected (the simulator, a local stub).
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
+
+
+class Secret(str):
+    """A ``str`` whose ``repr()`` is masked, for credentials held in locals and attributes.
+
+    Tracebacks that capture locals (Sentry, rich ``show_locals``) call ``repr()``; the value
+    itself still formats, hashes and encodes as the plain string.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+
+def _is_loopback(host: str) -> bool:
+    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_header_value(name: str, value: object) -> None:
+    """Fields sent as headers must be printable ASCII, or aiohttp fails at the first request."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"VClaimConfig.{name} must be a non-empty string")
+    if any(c in value for c in "\r\n"):
+        raise ValueError(f"VClaimConfig.{name} must not contain line breaks")
+    if not all(" " <= c <= "~" for c in value):
+        # Never echo the value: it may be a credential.
+        raise ValueError(
+            f"VClaimConfig.{name} must be printable ASCII (it is sent as an HTTP header)"
+        )
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").rstrip(".")
+
+
+def _checked_base_url(url: str) -> str:
+    """``url`` with scheme and host normalised; refuses userinfo and clear-text BPJS hosts."""
+    if not isinstance(url, str):
+        raise ValueError("VClaimConfig.base_url must be a string")
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        raise ValueError("VClaimConfig.base_url is not a valid URL") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("https", "http"):
+        raise ValueError("VClaimConfig.base_url must start with https:// or http://")
+    if "@" in parts.netloc:
+        # Never echo the URL: the part before '@' is a password.
+        raise ValueError(
+            "VClaimConfig.base_url must not carry user:password@ credentials; "
+            "VClaim authenticates with cons_id, secret and user_key"
+        )
+    host = _host(url.strip())
+    if not host:
+        raise ValueError("VClaimConfig.base_url has no host")
+    if (host == "bpjs-kesehatan.go.id" or host.endswith(".bpjs-kesehatan.go.id")) and (
+        scheme != "https"
+    ):
+        # Patient data never crosses the internet in clear text.
+        raise ValueError("BPJS hosts must be reached over https://")
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc += f":{port}"
+    return parts._replace(scheme=scheme, netloc=netloc).geturl()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,8 +167,13 @@ class VClaimConfig:
     auto_time_offset: bool = False
     max_concurrency: int = 10
     connect_timeout: float = 10.0
+    #: Seconds one attempt may take, answer read included; ``retry.deadline`` bounds the call.
     timeout: float = 30.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    #: Largest answer accepted (wire bytes, decoded bytes, LZ-string characters).
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    #: An explicit HTTP proxy (``http://host:port``); ``HTTP(S)_PROXY`` is not read.
+    proxy: str | None = field(default=None, repr=False)
     write_content_type: str = FORM_CONTENT_TYPE
     #: Catalog operation name -> path template, for when BPJS moves a path before we release.
     path_overrides: Mapping[str, str] = field(default_factory=dict)
@@ -97,28 +185,35 @@ class VClaimConfig:
 
     def __post_init__(self) -> None:
         for name in ("cons_id", "secret", "user_key"):
-            value = getattr(self, name)
-            if not isinstance(value, str) or not value.strip():
-                raise ValueError(f"VClaimConfig.{name} must be a non-empty string")
-            if any(c in value for c in "\r\n"):
-                raise ValueError(f"VClaimConfig.{name} must not contain line breaks")
+            _check_header_value(name, getattr(self, name))
+        # Masked in repr, so a traceback that captures locals never shows them.
+        object.__setattr__(self, "secret", Secret(self.secret))
+        object.__setattr__(self, "user_key", Secret(self.user_key))
+        for name in ("user_agent", "write_content_type"):
+            _check_header_value(name, getattr(self, name))
         if self.base_url is None and self.environment not in BASE_URLS:
             raise ValueError(
                 f"VClaimConfig.environment must be one of {sorted(BASE_URLS)}, "
                 f"got {self.environment!r}"
             )
-        if self.base_url is not None and not self.base_url.startswith(("https://", "http://")):
-            raise ValueError("VClaimConfig.base_url must start with https:// or http://")
-        host = urlsplit(self.url).hostname or ""
-        if host.endswith("bpjs-kesehatan.go.id") and not self.url.startswith("https://"):
-            # Patient data never crosses the internet in clear text.
-            raise ValueError("BPJS hosts must be reached over https://")
+        if self.base_url is not None:
+            object.__setattr__(self, "base_url", _checked_base_url(self.base_url))
+        if self.proxy is not None:
+            parts = urlsplit(self.proxy)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError("VClaimConfig.proxy must be an http:// or https:// URL")
         if not isinstance(self.time_offset, int) or isinstance(self.time_offset, bool):
             raise ValueError("VClaimConfig.time_offset must be a whole number of seconds")
         if self.max_concurrency < 1:
             raise ValueError("VClaimConfig.max_concurrency must be at least 1")
         if self.connect_timeout <= 0 or self.timeout <= 0:
             raise ValueError("VClaimConfig timeouts must be positive")
+        if (
+            not isinstance(self.max_response_bytes, int)
+            or isinstance(self.max_response_bytes, bool)
+            or self.max_response_bytes < 1
+        ):
+            raise ValueError("VClaimConfig.max_response_bytes must be a positive whole number")
         if self.ppk_pelayanan is not None and not self.ppk_pelayanan.strip():
             raise ValueError("VClaimConfig.ppk_pelayanan must not be blank")
         # A read-only copy, so a caller's dict cannot change a frozen config later.
@@ -129,6 +224,11 @@ class VClaimConfig:
         """The base URL requests are joined to, without a trailing slash."""
         base = self.base_url if self.base_url is not None else BASE_URLS[self.environment]
         return base.rstrip("/")
+
+    @property
+    def host(self) -> str:
+        """The server's host name, lower-case and without a trailing dot."""
+        return _host(self.url)
 
     def replace(self, **changes: object) -> VClaimConfig:
         """A copy with some fields changed (the config itself is frozen)."""
@@ -141,8 +241,12 @@ class VClaimConfig:
         """Build a config from ``VCLAIM_*`` variables; keyword arguments override them.
 
         Reads ``VCLAIM_CONS_ID``, ``VCLAIM_SECRET``, ``VCLAIM_USER_KEY``, ``VCLAIM_BASE_URL`` or
-        ``VCLAIM_ENV``, ``VCLAIM_PPK`` and ``VCLAIM_TIME_OFFSET``. Raises :class:`ValueError`
-        naming exactly the variables that are missing.
+        ``VCLAIM_ENV``, ``VCLAIM_PPK``, ``VCLAIM_TIME_OFFSET``, ``VCLAIM_TIMEOUT``,
+        ``VCLAIM_MAX_CONCURRENCY``, ``VCLAIM_MAX_RESPONSE_BYTES`` and ``VCLAIM_PROXY``. Raises
+        :class:`ValueError` naming exactly the variables that are missing. Unlike the
+        constructor (which defaults to ``"development"``), the server must be named here: a
+        deployment that forgot ``VCLAIM_ENV`` fails at start-up instead of quietly talking to
+        the wrong BPJS environment.
         """
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
@@ -165,14 +269,22 @@ class VClaimConfig:
             values["environment"] = env["VCLAIM_ENV"]
         if env.get("VCLAIM_PPK"):
             values["ppk_pelayanan"] = env["VCLAIM_PPK"]
-        if env.get("VCLAIM_TIME_OFFSET"):
-            raw = env["VCLAIM_TIME_OFFSET"]
+        numbers: dict[str, tuple[str, type[int] | type[float], str]] = {
+            "time_offset": ("VCLAIM_TIME_OFFSET", int, "a whole number of seconds"),
+            "timeout": ("VCLAIM_TIMEOUT", float, "a number of seconds"),
+            "max_concurrency": ("VCLAIM_MAX_CONCURRENCY", int, "a whole number"),
+            "max_response_bytes": ("VCLAIM_MAX_RESPONSE_BYTES", int, "a whole number of bytes"),
+        }
+        for name, (var, kind, what) in numbers.items():
+            raw = env.get(var, "").strip()
+            if not raw:
+                continue
             try:
-                values["time_offset"] = int(raw)
+                values[name] = kind(raw)
             except ValueError:
-                raise ValueError(
-                    f"VCLAIM_TIME_OFFSET must be a whole number of seconds, got {raw!r}"
-                ) from None
+                raise ValueError(f"{var} must be {what}, got {raw[:40]!r}") from None
+        if env.get("VCLAIM_PROXY"):
+            values["proxy"] = env["VCLAIM_PROXY"]
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 

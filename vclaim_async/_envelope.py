@@ -22,6 +22,7 @@ from .errors import (
     GatewayError,
     HTTPStatusError,
     NotFoundError,
+    ResponseTooLargeError,
     excerpt,
 )
 
@@ -30,6 +31,9 @@ __all__ = ["Envelope", "decode_answer", "decode_payload", "parse_envelope", "pay
 T = TypeVar("T")
 
 _NULL = msgspec.Raw(b"null")
+
+#: BPJS codes are a few characters ("200", "201", "1"); a longer one is cut in the error.
+_CODE_LIMIT = 20
 
 
 class _Meta(msgspec.Struct):
@@ -58,8 +62,17 @@ class Envelope(msgspec.Struct, frozen=True):
     response: msgspec.Raw
 
 
-def parse_envelope(status: int, body: bytes, *, endpoint: str | None = None) -> Envelope:
-    """Check the envelope's code; raise the matching error for anything but "200"."""
+def parse_envelope(
+    status: int,
+    body: bytes,
+    *,
+    endpoint: str | None = None,
+    secrets: tuple[str, ...] = (),
+) -> Envelope:
+    """Check the envelope's code; raise the matching error for anything but "200".
+
+    ``secrets`` are cut out of any excerpt kept as evidence (a gateway may echo the request).
+    """
     if not body.strip():
         raise GatewayError("empty response body", status=status, endpoint=endpoint)
     try:
@@ -67,25 +80,43 @@ def parse_envelope(status: int, body: bytes, *, endpoint: str | None = None) -> 
     except (msgspec.DecodeError, msgspec.ValidationError):
         # Not JSON at all: an HTML error page or a gateway text behind a 2xx.
         raise GatewayError(
-            "response is not JSON", status=status, excerpt=excerpt(body), endpoint=endpoint
+            "response is not JSON",
+            status=status,
+            excerpt=excerpt(body, secrets=secrets),
+            endpoint=endpoint,
         ) from None
+    except RecursionError:
+        # msgspec refuses nesting deeper than the interpreter's limit; no real answer nests.
+        raise DecodeError("response nests too deeply", status=status, endpoint=endpoint) from None
     meta = raw.metaData or raw.metadata
     if meta is None:
         if not 200 <= status < 300:
             raise HTTPStatusError(
-                "unexpected status", status=status, excerpt=excerpt(body), endpoint=endpoint
+                "unexpected status",
+                status=status,
+                excerpt=excerpt(body, secrets=secrets),
+                endpoint=endpoint,
             )
         raise DecodeError(
-            "response has no metaData", status=status, excerpt=excerpt(body), endpoint=endpoint
+            "response has no metaData",
+            status=status,
+            excerpt=excerpt(body, secrets=secrets),
+            endpoint=endpoint,
         )
     code_value = meta.code if meta.code is not None else meta.Code
-    code = "" if code_value is None else str(code_value).strip()
+    if isinstance(code_value, int) and not -(10**9) < code_value < 10**9:
+        # str() of a 5,000-digit int raises ValueError; no BPJS code is that long.
+        raise DecodeError("metaData.code is not a BPJS code", status=status, endpoint=endpoint)
+    code = "" if code_value is None else str(code_value).strip()[:_CODE_LIMIT]
     message = (meta.message if meta.message is not None else meta.Message) or ""
     if code == "200":
         return Envelope(code=code, message=message, response=raw.response)
     if not code:
         raise DecodeError(
-            "metaData has no code", status=status, excerpt=excerpt(body), endpoint=endpoint
+            "metaData has no code",
+            status=status,
+            excerpt=excerpt(body, secrets=secrets),
+            endpoint=endpoint,
         )
     error = NotFoundError if code == "201" else APIError
     raise error(code, message, status=status, endpoint=endpoint)
@@ -113,12 +144,14 @@ def payload_text(
     cons_id: str,
     secret: str,
     timestamp: str,
+    max_length: int | None = None,
 ) -> tuple[str | None, bool]:
     """The payload as text, and whether it was JSON-inside-a-string (decrypted).
 
     Returns ``(None, False)`` for ``null`` and ``""``. For a JSON object or list the raw JSON
     text is returned with ``False``. A string that looks like ciphertext is decrypted (unless
     the endpoint never encrypts); one that does not is returned as the plain value it is.
+    ``max_length`` bounds the ciphertext and the decompressed text, in characters.
     """
     data = bytes(response)
     first = data[:1]
@@ -128,17 +161,32 @@ def payload_text(
     if first == b"n" or not first:
         return None, False
     if first != b'"':
-        return data.decode("utf-8"), False
-    value = _str_decoder.decode(data)
+        try:
+            return data.decode("utf-8"), False
+        except UnicodeDecodeError:  # msgspec checked it; only a hand-made Raw gets here
+            raise DecodeError("response is not valid UTF-8") from None
+    try:
+        value = _str_decoder.decode(data)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        raise DecodeError("response is not a valid JSON string") from None
     if not value:
         return None, False
+    if max_length is not None and len(value) > max_length:
+        raise ResponseTooLargeError(
+            what="ciphertext characters", limit=max_length, received=len(value)
+        )
     raw = None if encrypted is False else _ciphertext(value)
     if raw is None:
         return value, False
     lz = _crypto.decrypt_raw(raw, cons_id, secret, timestamp)
     try:
-        return _lzstring.decompress_from_encoded_uri_component(lz), True
+        return _lzstring.decompress_from_encoded_uri_component(lz, max_length=max_length), True
     except _lzstring.LZStringError as exc:
+        # The bound is the one LZStringError a well-formed but oversized stream raises.
+        if max_length is not None and "max_length" in str(exc):
+            raise ResponseTooLargeError(
+                what="LZ-string characters", limit=max_length, received=max_length + 1
+            ) from None
         raise DecryptError(f"LZ-string decompression failed: {exc}") from None
 
 
@@ -160,7 +208,7 @@ def decode_payload(
             if stripped.startswith('"'):
                 try:
                     return _str_decoder.decode(stripped)  # type: ignore[return-value]
-                except msgspec.DecodeError:
+                except (msgspec.DecodeError, msgspec.ValidationError):
                     pass
         return text  # type: ignore[return-value]
     if text is None:
@@ -174,6 +222,10 @@ def decode_payload(
     except msgspec.DecodeError:
         raise DecodeError(
             f"answer is not valid JSON for {getattr(model, '__name__', model)}"
+        ) from None
+    except RecursionError:
+        raise DecodeError(
+            f"answer nests too deeply for {getattr(model, '__name__', model)}"
         ) from None
     return result
 
@@ -189,14 +241,22 @@ def decode_answer(
     secret: str,
     nullable: bool = False,
     endpoint: str | None = None,
+    secrets: tuple[str, ...] = (),
+    max_length: int | None = None,
 ) -> T | None:
     """One answer's bytes to ``model``: envelope, decryption with the attempt's timestamp, model.
 
-    ``None`` only when ``nullable`` and BPJS answered ``null`` (or ``""``).
+    ``None`` only when ``nullable`` and BPJS answered ``null`` (or ``""``). ``secrets`` are cut
+    out of any excerpt; ``max_length`` bounds the decrypted, decompressed text.
     """
-    envelope = parse_envelope(status, body, endpoint=endpoint)
+    envelope = parse_envelope(status, body, endpoint=endpoint, secrets=secrets)
     text, decrypted = payload_text(
-        envelope.response, encrypted=encrypted, cons_id=cons_id, secret=secret, timestamp=timestamp
+        envelope.response,
+        encrypted=encrypted,
+        cons_id=cons_id,
+        secret=secret,
+        timestamp=timestamp,
+        max_length=max_length,
     )
     if text is None and nullable:
         return None

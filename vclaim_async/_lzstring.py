@@ -85,7 +85,7 @@ def _words(data: str) -> list[int]:
     return words.tolist()
 
 
-def decompress_from_encoded_uri_component(data: str) -> str:
+def decompress_from_encoded_uri_component(data: str, *, max_length: int | None = None) -> str:
     """Decompress the output of JavaScript ``LZString.compressToEncodedURIComponent``.
 
     Raises :class:`LZStringError` (a :class:`ValueError`) for a character outside
@@ -100,8 +100,12 @@ def decompress_from_encoded_uri_component(data: str) -> str:
     that never happens to a VClaim payload, and any other unknown character as 0); and a
     surrogate pair becomes one character. Like JS, ``$`` reads as ``A`` and anything after the
     end-of-stream marker is ignored.
+
+    With ``max_length``, raises :class:`LZStringError` as soon as the output would exceed that
+    many characters (UTF-16 code units): a crafted stream can expand quadratically.
     """
     length = len(data)
+    limit = max_length if max_length is not None else sys.maxsize
     if not length:
         raise LZStringError("LZ-string is empty (the empty text compresses to 'Q')")
     words = _words(data)
@@ -125,6 +129,7 @@ def decompress_from_encoded_uri_component(data: str) -> str:
     # raises IndexError for them, as dictionary[c] does for codes not yet defined.
     dictionary = ["", "", "", w]
     out = [w]
+    total = 1  # characters emitted so far, for max_length
     add = dictionary.append
     emit = out.append
 
@@ -158,6 +163,7 @@ def decompress_from_encoded_uri_component(data: str) -> str:
                     add(entry + w[0])
                 except IndexError:
                     emit(entry)
+                    total += len(entry)
                     w = entry
                     acc >>= nbits
                     nacc -= nbits
@@ -166,6 +172,9 @@ def decompress_from_encoded_uri_component(data: str) -> str:
                 emit(w)
                 acc >>= two
                 nacc -= two
+                total += len(entry) + len(w)
+                if total > limit:
+                    raise _too_long(limit)
 
             # One code the careful way: a special one, or the first after the width grew.
             size = len(dictionary)
@@ -207,9 +216,16 @@ def decompress_from_encoded_uri_component(data: str) -> str:
                 )
             add(w + entry[0])
             emit(entry)
+            total += len(entry)
+            if total > limit:
+                raise _too_long(limit)
             w = entry
     except IndexError:
         raise _truncated(length) from None
+
+
+def _too_long(limit: int) -> LZStringError:
+    return LZStringError(f"LZ-string output exceeds max_length of {limit} characters")
 
 
 def _joined(out: list[str], surrogates: bool, length: int) -> str:

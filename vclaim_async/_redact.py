@@ -7,8 +7,10 @@ show ``3671********0123``, never the whole number.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from urllib.parse import quote
 
-__all__ = ["mask", "redact"]
+__all__ = ["mask", "redact", "scrub", "scrub_tail"]
 
 # 10+ digits standing alone: card numbers, NIKs, and anything shaped like them.
 _LONG_DIGITS = re.compile(r"(?<![0-9])[0-9]{10,20}(?![0-9])")
@@ -24,3 +26,29 @@ def mask(value: str) -> str:
 def redact(text: str) -> str:
     """``text`` with every long digit run masked."""
     return _LONG_DIGITS.sub(lambda m: mask(m.group()), text)
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret cut out, also as JSON-escaped or percent-encoded.
+
+    A gateway that echoes the request may write a signature ``a/b=`` as ``a\\/b=`` (JSON) or
+    ``a%2Fb%3D`` (a URL); each form is replaced.
+    """
+    for secret in secrets:
+        if len(secret) < 4:
+            continue  # too short to find without mangling ordinary text
+        forms = {secret, secret.replace("/", "\\/"), quote(secret, safe=""), redact(secret)}
+        for form in forms:
+            if form in text:
+                text = text.replace(form, "[redacted]")
+    return text
+
+
+def scrub_tail(text: str, secrets: Iterable[str], *, shortest: int = 8) -> str:
+    """``text`` without a secret's first characters at its end (an excerpt cut mid-secret)."""
+    body, ellipsis = (text[:-1], "…") if text.endswith("…") else (text, "")
+    for secret in secrets:
+        for k in range(len(secret) - 1, shortest - 1, -1):
+            if body.endswith(secret[:k]):
+                return body[:-k] + "[redacted]" + ellipsis
+    return text

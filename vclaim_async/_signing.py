@@ -12,7 +12,32 @@ import hmac
 import time
 from collections.abc import Callable
 
-__all__ = ["hmac_sha256_b64", "make_timestamp", "sign", "signed_headers"]
+from ._config import Secret
+
+__all__ = [
+    "SENSITIVE_HEADERS",
+    "SignedHeaders",
+    "hmac_sha256_b64",
+    "make_timestamp",
+    "sign",
+    "signed_headers",
+]
+
+#: Request headers whose values are credentials (lower-case); masked in every repr.
+SENSITIVE_HEADERS = frozenset({"user_key", "x-signature", "x-cons-id", "authorization"})
+
+
+class SignedHeaders(dict[str, str]):
+    """The headers of one attempt; ``repr()`` masks the credentials.
+
+    Tracebacks that capture locals (Sentry, rich ``show_locals``) print this dict.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        shown = {k: "***" if k.lower() in SENSITIVE_HEADERS else v for k, v in self.items()}
+        return f"SignedHeaders({shown!r})"
 
 
 def make_timestamp(offset: int = 0, *, clock: Callable[[], float] = time.time) -> str:
@@ -30,16 +55,18 @@ def hmac_sha256_b64(key: str, message: str) -> str:
     return base64.b64encode(digest).decode("ascii")
 
 
-def sign(cons_id: str, secret: str, timestamp: str) -> str:
-    """The ``X-signature`` value for one request."""
-    return hmac_sha256_b64(secret, f"{cons_id}&{timestamp}")
+def sign(cons_id: str, secret: str, timestamp: str) -> Secret:
+    """The ``X-signature`` value for one request, masked in ``repr()``."""
+    return Secret(hmac_sha256_b64(secret, f"{cons_id}&{timestamp}"))
 
 
-def signed_headers(cons_id: str, secret: str, user_key: str, timestamp: str) -> dict[str, str]:
+def signed_headers(cons_id: str, secret: str, user_key: str, timestamp: str) -> SignedHeaders:
     """The four authentication headers every VClaim request carries."""
-    return {
-        "X-cons-id": cons_id,
-        "X-timestamp": timestamp,
-        "X-signature": sign(cons_id, secret, timestamp),
-        "user_key": user_key,
-    }
+    return SignedHeaders(
+        {
+            "X-cons-id": cons_id,
+            "X-timestamp": timestamp,
+            "X-signature": sign(cons_id, secret, timestamp),
+            "user_key": user_key,
+        }
+    )

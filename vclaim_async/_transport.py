@@ -13,6 +13,7 @@ import logging
 import random
 import ssl
 import time
+import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 from tenacity import (
     AsyncRetrying,
+    RetryCallState,
     retry_if_exception,
     stop_after_attempt,
     stop_before_delay,
@@ -28,14 +30,16 @@ from tenacity import (
 from yarl import URL
 
 from . import _signing
-from ._config import JSON_CONTENT_TYPE, VClaimConfig
+from ._config import JSON_CONTENT_TYPE, RetryPolicy, VClaimConfig, _is_loopback
 from ._redact import redact
 from .errors import (
     AuthenticationError,
+    DecodeError,
     GatewayError,
     HTTPStatusError,
     OutcomeUnknownError,
     RateLimitError,
+    ResponseTooLargeError,
     TLSError,
     TransportError,
     VClaimConnectionError,
@@ -49,7 +53,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Answer", "Transport", "is_retryable"]
 
-logger = logging.getLogger("vclaim_async")
+logger = logging.getLogger(__name__)
 
 #: Gateway statuses that say "try again later" for a read.
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -65,6 +69,33 @@ class Answer:
     attempts: int
     elapsed: float
     date: str | None = None
+    #: The bound this call was made with; the envelope applies it to the LZ-string output.
+    max_response_bytes: int | None = None
+
+
+class Body(bytes):
+    """An answer's bytes; ``repr()`` shows only the length (locals in tracebacks)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} bytes>"
+
+
+class _Call:
+    """One call's options and its clock, shared by its attempts."""
+
+    __slots__ = ("limit", "policy", "started", "timeout")
+
+    def __init__(self, config: VClaimConfig) -> None:
+        self.policy: RetryPolicy = config.retry
+        self.timeout: float = config.timeout
+        self.limit: int = config.max_response_bytes
+        #: When the first attempt got its slot: the deadline counts from there, not the queue.
+        self.started: float | None = None
+
+    def elapsed(self) -> float:
+        return 0.0 if self.started is None else time.monotonic() - self.started
 
 
 def is_retryable(exc: BaseException, *, idempotent: bool) -> bool:
@@ -118,6 +149,7 @@ class Transport:
             total=config.timeout, sock_connect=config.connect_timeout
         )
         self._ssl = _ssl_setting(config)
+        self._secrets = (config.secret, config.user_key)
         #: Extra seconds measured from the server's clock (auto_time_offset), on top of the
         #: configured ``time_offset``.
         self.measured_offset = 0
@@ -128,9 +160,8 @@ class Transport:
     def semaphore(self) -> asyncio.Semaphore:
         return self._semaphore
 
-    def _backoff(self, attempt: int, exc: BaseException | None) -> float:
+    def _backoff(self, policy: RetryPolicy, attempt: int, exc: BaseException | None) -> float:
         """Seconds to wait after failed attempt number ``attempt``."""
-        policy = self._config.retry
         delay: float = policy.initial_backoff * 2 ** (attempt - 1)
         delay = min(delay + random.uniform(0, policy.jitter), policy.max_backoff)
         if isinstance(exc, HTTPStatusError) and exc.retry_after is not None:
@@ -138,47 +169,66 @@ class Transport:
             delay = min(max(delay, exc.retry_after), policy.max_backoff)
         return delay
 
-    async def request(self, endpoint: Endpoint, path: str, body: bytes | None = None) -> Answer:
-        """Send one operation, retrying as the policy and the operation allow."""
-        started = time.monotonic()
+    async def request(
+        self,
+        endpoint: Endpoint,
+        path: str,
+        body: bytes | None = None,
+        *,
+        options: VClaimConfig | None = None,
+    ) -> Answer:
+        """Send one operation, retrying as the policy and the operation allow.
+
+        ``options`` (a client view's config) supplies this call's ``timeout``, ``retry`` and
+        ``max_response_bytes``; everything else comes from the transport's own config.
+        """
+        call = _Call(options or self._config)
         try:
             # Most calls succeed at once: tenacity's loop is built only for those that do not.
-            return await self._send(endpoint, path, body, 1, started)
+            return await self._send(endpoint, path, body, 1, call)
         except VClaimError as exc:
             first = exc
         first.attempts = 1
-        policy = self._config.retry
+        policy = call.policy
         idempotent = endpoint.idempotent
-        delay = self._backoff(1, first)
-        if (
-            policy.attempts < 2
-            or not is_retryable(first, idempotent=idempotent)
-            or time.monotonic() - started + delay >= policy.deadline
-        ):
+        delay = self._backoff(policy, 1, first)
+        retryable = is_retryable(first, idempotent=idempotent)
+        if policy.attempts < 2 or not retryable or call.elapsed() + delay >= policy.deadline:
+            if retryable and policy.attempts > 1:
+                _log_give_up(endpoint, first, call)
             final = self._final(endpoint, path, body, first)
             if final is first:
                 raise first
             raise final from first
+        _log_retry(endpoint, 1, first, delay)
         await (self._sleep or asyncio.sleep)(delay)
-        return await self._retry(endpoint, path, body, started)
+        return await self._retry(endpoint, path, body, call)
 
     async def _retry(
-        self, endpoint: Endpoint, path: str, body: bytes | None, started: float
+        self, endpoint: Endpoint, path: str, body: bytes | None, call: _Call
     ) -> Answer:
         """Attempts 2..n under tenacity: capped jittered backoff, bounded by count and time."""
-        policy = self._config.retry
+        policy = call.policy
         idempotent = endpoint.idempotent
         attempts = 1
         kwargs: dict[str, object] = {}
         if self._sleep is not None:
             kwargs["sleep"] = self._sleep
+
+        def wait(state: RetryCallState) -> float:
+            # Tenacity counts from its own first attempt, which is our second.
+            exc = state.outcome.exception() if state.outcome else None
+            return self._backoff(policy, state.attempt_number + 1, exc)
+
+        def before_sleep(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            _log_retry(endpoint, state.attempt_number + 1, exc, _next_sleep(state))
+
         retrying = AsyncRetrying(
             stop=stop_after_attempt(policy.attempts - 1)
-            | stop_before_delay(policy.deadline - (time.monotonic() - started)),
-            # Tenacity counts from its own first attempt, which is our second.
-            wait=lambda state: self._backoff(
-                state.attempt_number + 1, state.outcome.exception() if state.outcome else None
-            ),
+            | stop_before_delay(policy.deadline - call.elapsed()),
+            wait=wait,
+            before_sleep=before_sleep,
             retry=retry_if_exception(lambda e: is_retryable(e, idempotent=idempotent)),
             reraise=True,
             **kwargs,  # type: ignore[arg-type]
@@ -187,9 +237,11 @@ class Transport:
             async for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    answer = await self._send(endpoint, path, body, attempts, started)
+                    answer = await self._send(endpoint, path, body, attempts, call)
         except VClaimError as exc:
             exc.attempts = attempts
+            if is_retryable(exc, idempotent=idempotent):
+                _log_give_up(endpoint, exc, call)
             final = self._final(endpoint, path, body, exc)
             if final is exc:
                 raise
@@ -204,7 +256,7 @@ class Transport:
             return exc
         unknown = OutcomeUnknownError(
             "the write may have reached BPJS but no answer arrived; it was not re-sent "
-            f"({type(exc).__name__}: {exc})",
+            f"({type(exc).__name__}: {_reason(exc)})",
             endpoint=endpoint.name,
             method=endpoint.method,
             path=path,
@@ -219,11 +271,28 @@ class Transport:
         path: str,
         body: bytes | None,
         attempt: int,
-        started: float,
+        call: _Call,
     ) -> Answer:
         config = self._config
         url = self._base + path
         async with self._semaphore:
+            if call.started is None:
+                call.started = time.monotonic()
+            # The deadline bounds the whole call, so this attempt gets only what is left of it.
+            budget = min(call.timeout, call.policy.deadline - call.elapsed())
+            if budget <= 0:
+                raise VClaimTimeoutError(
+                    f"deadline of {call.policy.deadline:g} s reached",
+                    endpoint=endpoint.name,
+                    sent=False,
+                )
+            timeout = (
+                self._timeout
+                if budget == config.timeout
+                else aiohttp.ClientTimeout(
+                    total=budget, sock_connect=min(budget, config.connect_timeout)
+                )
+            )
             # Signed inside the slot: a stamp made before a long wait could expire.
             timestamp = _signing.make_timestamp(
                 config.time_offset + self.measured_offset, clock=self._clock
@@ -232,6 +301,8 @@ class Transport:
                 config.cons_id, config.secret, config.user_key, timestamp
             )
             headers["Accept"] = "application/json"
+            # Only what _read_bounded can inflate under a bound.
+            headers["Accept-Encoding"] = "gzip, deflate"
             headers["User-Agent"] = config.user_agent
             # The catalog's pages name a content type for reads too, though no body is sent.
             headers["Content-Type"] = (
@@ -247,37 +318,41 @@ class Transport:
                     URL(url, encoded=True),
                     data=body,
                     headers=headers,
-                    timeout=self._timeout,
+                    timeout=timeout,
                     ssl=self._ssl,
+                    proxy=config.proxy,
                     allow_redirects=False,
+                    # Inflated by us under the size bound, never by aiohttp without one.
+                    auto_decompress=False,
                 ) as resp:
-                    data = await resp.read()
                     status = resp.status
+                    data = await _read_bounded(resp, call.limit, endpoint.name)
                     date = resp.headers.get("Date")
                     retry_after = resp.headers.get("Retry-After")
             except (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError) as exc:
                 raise TLSError(
-                    f"TLS failed for {url.split('/')[2]}: {type(exc).__name__}",
+                    f"TLS failed for {config.host}: {type(exc).__name__}",
                     endpoint=endpoint.name,
-                ) from exc
+                ) from _detached(exc)
             except aiohttp.ConnectionTimeoutError as exc:
                 raise VClaimTimeoutError(
                     "connect timeout", endpoint=endpoint.name, sent=False
-                ) from exc
+                ) from _detached(exc)
             except aiohttp.ClientConnectorError as exc:
+                reason = exc.os_error.strerror or type(exc).__name__
                 raise VClaimConnectionError(
-                    f"cannot connect to {url.split('/')[2]}: {exc.os_error.strerror or exc}",
+                    f"cannot connect to {config.host}: {reason}",
                     endpoint=endpoint.name,
                     sent=False,
-                ) from exc
+                ) from _detached(exc)
             except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
                 raise VClaimTimeoutError(
-                    f"no answer within {config.timeout:g} s", endpoint=endpoint.name
-                ) from exc
+                    f"no answer within {budget:g} s", endpoint=endpoint.name
+                ) from _detached(exc)
             except aiohttp.ClientError as exc:
                 raise VClaimConnectionError(
                     f"connection failed: {type(exc).__name__}", endpoint=endpoint.name
-                ) from exc
+                ) from _detached(exc)
             finally:
                 self.in_flight -= 1
         if self._semaphore.locked():
@@ -294,8 +369,12 @@ class Transport:
                 elapsed * 1000,
                 attempt,
             )
-        self._check_status(endpoint, status, data, date, _retry_after(retry_after))
-        return Answer(status, data, timestamp, attempt, time.monotonic() - started, date)
+        if not 200 <= status < 300:
+            secrets = (*self._secrets, headers["X-signature"])
+            self._check_status(endpoint, status, data, date, _retry_after(retry_after), secrets)
+        return Answer(
+            status, data, timestamp, attempt, call.elapsed(), date, max_response_bytes=call.limit
+        )
 
     def _check_status(
         self,
@@ -304,11 +383,17 @@ class Transport:
         data: bytes,
         date: str | None,
         retry_after: float | None,
+        secrets: tuple[str, ...],
     ) -> None:
-        if 200 <= status < 300:
-            return
-        text = excerpt(data)
+        text = excerpt(data, secrets=secrets)
         name = endpoint.name
+        if 300 <= status < 400:
+            raise HTTPStatusError(
+                "redirect not followed (VClaim never redirects; check base_url)",
+                status=status,
+                excerpt=text,
+                endpoint=name,
+            )
         if status in (401, 403):
             error = AuthenticationError(
                 "the gateway refused the credentials or the timestamp",
@@ -358,10 +443,137 @@ def _may_have_landed(exc: VClaimError) -> bool:
 
 
 def _ssl_setting(config: VClaimConfig) -> ssl.SSLContext | bool:
+    """The ``ssl`` argument for aiohttp; warns about every way TLS protection is lost."""
+    host = config.host
+    if config.url.startswith("http://") and not _is_loopback(host):
+        logger.warning(
+            "vclaim: plain http:// to %s sends patient data and credentials unencrypted", host
+        )
     if not config.verify_tls:
         logger.warning(
             "vclaim: TLS certificate verification is OFF for %s; never do this in production",
-            config.url.split("/")[2],
+            host,
         )
         return False
-    return config.ssl_context if config.ssl_context is not None else True
+    context = config.ssl_context
+    if context is not None and (context.verify_mode == ssl.CERT_NONE or not context.check_hostname):
+        logger.warning(
+            "vclaim: the ssl_context for %s does not verify certificates or host names", host
+        )
+    return context if context is not None else True
+
+
+def _reason(exc: VClaimError) -> str:
+    """An error's own message, without the endpoint/attempts suffix ``str()`` adds."""
+    return str(exc.args[0]) if exc.args else type(exc).__name__
+
+
+def _log_retry(endpoint: Endpoint, attempt: int, exc: BaseException | None, delay: float) -> None:
+    status = getattr(exc, "status", None)
+    logger.info(
+        "vclaim %s: attempt %d failed (%s%s); retrying in %.2f s",
+        endpoint.name,
+        attempt,
+        type(exc).__name__,
+        f", HTTP {status}" if status is not None else "",
+        delay,
+    )
+
+
+def _log_give_up(endpoint: Endpoint, exc: VClaimError, call: _Call) -> None:
+    status = getattr(exc, "status", None)
+    logger.warning(
+        "vclaim %s: giving up after %d attempt(s) in %.1f s (%s%s)",
+        endpoint.name,
+        exc.attempts or 1,
+        call.elapsed(),
+        type(exc).__name__,
+        f", HTTP {status}" if status is not None else "",
+    )
+
+
+def _detached(exc: BaseException) -> BaseException:
+    """``exc`` with its traceback (and its causes') dropped.
+
+    aiohttp's frames hold the request headers, user_key and signature among them; a tracker
+    that captures locals would print them.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__
+    return exc
+
+
+async def _read_bounded(resp: aiohttp.ClientResponse, limit: int, endpoint: str) -> Body:
+    """The answer's bytes, decoded from gzip/deflate, never more than ``limit`` of either."""
+    status = resp.status
+    encoding = resp.headers.get("Content-Encoding", "").strip().lower()
+    declared = resp.content_length
+    if declared is not None and declared > limit:
+        raise ResponseTooLargeError(
+            what="declared Content-Length",
+            limit=limit,
+            received=declared,
+            status=status,
+            endpoint=endpoint,
+        )
+    if encoding in ("", "identity") and declared is not None:
+        # The usual answer: its length is known and within bounds.
+        return Body(await resp.read())
+    inflater: zlib._Decompress | None = None
+    if encoding in ("gzip", "x-gzip"):
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif encoding not in ("", "identity", "deflate"):
+        raise DecodeError(
+            f"unsupported Content-Encoding {encoding[:40]!r}", status=status, endpoint=endpoint
+        )
+    chunks: list[bytes] = []
+    wire = size = 0
+    try:
+        async for chunk in resp.content.iter_any():
+            wire += len(chunk)
+            if wire > limit:
+                raise ResponseTooLargeError(
+                    what="wire bytes", limit=limit, received=wire, status=status, endpoint=endpoint
+                )
+            if encoding == "deflate" and inflater is None:
+                # RFC 9110 says zlib-wrapped; some servers send raw deflate.
+                raw = not chunk or (chunk[0] & 0x0F) != 8
+                inflater = zlib.decompressobj(-zlib.MAX_WBITS if raw else zlib.MAX_WBITS)
+            if inflater is None:
+                chunks.append(chunk)
+                continue
+            out = inflater.decompress(chunk, limit + 1 - size)
+            size += len(out)
+            chunks.append(out)
+            if size > limit or inflater.unconsumed_tail:
+                raise ResponseTooLargeError(
+                    what="decoded bytes",
+                    limit=limit,
+                    received=size,
+                    status=status,
+                    endpoint=endpoint,
+                )
+            if inflater.unused_data:
+                raise DecodeError(
+                    f"data after the end of the {encoding} stream",
+                    status=status,
+                    endpoint=endpoint,
+                )
+        if inflater is not None:
+            if not inflater.eof:
+                raise DecodeError(f"truncated {encoding} stream", status=status, endpoint=endpoint)
+            chunks.append(inflater.flush())
+    except zlib.error as exc:
+        raise DecodeError(
+            f"bad {encoding} stream: {exc}", status=status, endpoint=endpoint
+        ) from None
+    return Body(b"".join(chunks))
+
+
+def _next_sleep(state: RetryCallState) -> float:
+    action = state.next_action
+    return float(action.sleep) if action is not None else 0.0

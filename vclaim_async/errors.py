@@ -15,7 +15,8 @@
     ├── APIError                     BPJS answered, and metaData.code is not "200"
     │   └── NotFoundError            code "201": no data, or a business-rule rejection
     └── DecodeError                  the answer could not be read (JSON, envelope, model)
-        └── DecryptError             AES, PKCS#7 or LZ-string failed for this timestamp
+        ├── DecryptError             AES, PKCS#7 or LZ-string failed for this timestamp
+        └── ResponseTooLargeError    the answer exceeded max_response_bytes (never retried)
 
 Messages never carry the consumer secret, the user key, a signature, a decrypted payload or a
 full card number / NIK: this is health data. Evidence is kept on attributes instead
@@ -25,8 +26,9 @@ full card number / NIK: this is health data. Evidence is kept on attributes inst
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from ._redact import redact
+from ._redact import redact, scrub, scrub_tail
 
 __all__ = [
     "EXCERPT_LIMIT",
@@ -39,6 +41,7 @@ __all__ = [
     "NotFoundError",
     "OutcomeUnknownError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "TLSError",
     "TransportError",
     "VClaimConnectionError",
@@ -50,10 +53,15 @@ __all__ = [
 EXCERPT_LIMIT = 500
 
 
-def excerpt(body: bytes | str, limit: int = EXCERPT_LIMIT) -> str:
-    """A bounded, printable excerpt of a response body (HTML tags and whitespace folded)."""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    text = text[: limit * 4]
+def excerpt(body: bytes | str, limit: int = EXCERPT_LIMIT, *, secrets: Iterable[str] = ()) -> str:
+    """A bounded, printable excerpt of a response body (HTML tags and whitespace folded).
+
+    Each of ``secrets`` is cut out first, so a gateway echoing request headers never puts a
+    user key or signature into an exception.
+    """
+    head = body[: limit * 8]
+    text = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
+    text = scrub(text, secrets)[: limit * 4]
     if "<" in text and ">" in text:
         # HTML error pages: keep the words, drop the markup, as a person would read it.
         text = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", text)
@@ -220,3 +228,40 @@ class DecodeError(VClaimError):
 
 class DecryptError(DecodeError):
     """The encrypted ``response`` did not decrypt and decompress with this request's timestamp."""
+
+
+class ResponseTooLargeError(DecodeError):
+    """The answer was bigger than ``max_response_bytes``; reading stopped at the bound.
+
+    ``limit`` is the bound and ``received`` how much had arrived when reading stopped (wire
+    bytes, bytes after gzip/deflate, or LZ-string characters, as ``what`` says). Never retried:
+    the same question gets the same answer.
+    """
+
+    def __init__(
+        self,
+        *,
+        what: str,
+        limit: int,
+        received: int,
+        status: int = 200,
+        endpoint: str | None = None,
+    ) -> None:
+        super().__init__(
+            f"answer too large: {what} exceeded {limit} after {received}",
+            status=status,
+            endpoint=endpoint,
+        )
+        self.what = what
+        self.limit = limit
+        self.received = received
+
+
+def _scrub_error(exc: VClaimError, secrets: tuple[str, ...]) -> None:
+    """Cut ``secrets`` out of an error's message and evidence, whatever the server echoed."""
+    exc.args = tuple(scrub(a, secrets) if isinstance(a, str) else a for a in exc.args)
+    text = getattr(exc, "excerpt", None)
+    if isinstance(text, str) and text:
+        exc.excerpt = scrub_tail(scrub(text, secrets), secrets)  # type: ignore[attr-defined]
+    if isinstance(exc, APIError):
+        exc.message = scrub(exc.message, secrets)

@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
 import msgspec
 
+from .. import _signing
 from .._envelope import decode_answer
 from .._hooks import CallEvent
-from ..errors import APIError, VClaimError
+from ..errors import APIError, VClaimError, _scrub_error
 
 if TYPE_CHECKING:
     from .._catalog import Endpoint
     from .._client import VClaimClient
+    from .._config import VClaimConfig
     from .._transport import Answer
 
 __all__ = ["Resource"]
@@ -96,7 +98,7 @@ class Resource:
         started = time.monotonic()
         answer: Answer | None = None
         try:
-            answer = await client.transport.request(endpoint, path, data)
+            answer = await client.transport.request(endpoint, path, data, options=config)
             value = decode_answer(
                 answer.status,
                 answer.body,
@@ -107,8 +109,11 @@ class Resource:
                 secret=config.secret,
                 nullable=nullable,
                 endpoint=endpoint.name,
+                secrets=(config.secret, config.user_key),
+                max_length=answer.max_response_bytes,
             )
         except VClaimError as exc:
+            _scrub(config, exc, answer)
             exc.endpoint = exc.endpoint or operation
             if answer is not None:
                 exc.attempts = answer.attempts
@@ -116,6 +121,14 @@ class Resource:
             raise
         _emit(client, endpoint, started, answer, None)
         return value, answer
+
+
+def _scrub(config: VClaimConfig, exc: VClaimError, answer: Answer | None) -> None:
+    """Cut the credentials out of an error, as a gateway echoing the request may put them."""
+    secrets: tuple[str, ...] = (config.secret, config.user_key)
+    if answer is not None:
+        secrets += (_signing.sign(config.cons_id, config.secret, answer.timestamp),)
+    _scrub_error(exc, secrets)
 
 
 def _emit(
