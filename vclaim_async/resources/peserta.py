@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import AsyncIterable, Callable, Iterable
 
-from .. import _validate
+from .. import _cache, _validate
 from .._bulk import CheckKind, CheckProgress, CheckStream, _Engine
-from ..models.peserta import Peserta, PesertaPayload
+from ..models.peserta import Peserta
 from ._base import Resource
 
 __all__ = ["PesertaResource"]
@@ -18,28 +18,31 @@ class PesertaResource(Resource):
 
     __slots__ = ()
 
-    async def by_card(self, no_kartu: str, tgl_sep: datetime.date | str | None = None) -> Peserta:
+    async def by_card(
+        self, no_kartu: str, tgl_sep: datetime.date | str | None = None, *, fresh: bool = False
+    ) -> Peserta:
         """The participant holding JKN card ``no_kartu`` (13 digits) on ``tgl_sep``.
 
-        ``tgl_sep`` defaults to today in Asia/Jakarta. Raises :class:`ValueError` before
-        sending for a malformed number or date, and
+        ``tgl_sep`` defaults to today in Asia/Jakarta. With a client cache, a recent answer
+        may be reused; ``fresh=True`` always asks BPJS (and refreshes the cache). Raises
+        :class:`ValueError` before sending for a malformed number or date, and
         :class:`~vclaim_async.errors.NotFoundError` when BPJS has no such participant.
         """
         params = {
             "no_kartu": _validate.card_number(no_kartu),
             "tgl_sep": _service_date(tgl_sep),
         }
-        payload = await self._client._call("peserta.by_card", params, model=PesertaPayload)
-        return payload.peserta
+        return await _cache.lookup(self._client, "peserta.by_card", params, fresh=fresh)
 
-    async def by_nik(self, nik: str, tgl_sep: datetime.date | str | None = None) -> Peserta:
+    async def by_nik(
+        self, nik: str, tgl_sep: datetime.date | str | None = None, *, fresh: bool = False
+    ) -> Peserta:
         """The participant with national identity number ``nik`` (16 digits) on ``tgl_sep``.
 
-        ``tgl_sep`` defaults to today in Asia/Jakarta.
+        ``tgl_sep`` defaults to today in Asia/Jakarta; ``fresh`` as for :meth:`by_card`.
         """
         params = {"nik": _validate.nik(nik), "tgl_sep": _service_date(tgl_sep)}
-        payload = await self._client._call("peserta.by_nik", params, model=PesertaPayload)
-        return payload.peserta
+        return await _cache.lookup(self._client, "peserta.by_nik", params, fresh=fresh)
 
     def check_many(
         self,
