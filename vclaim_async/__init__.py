@@ -1,10 +1,12 @@
 """vclaim-async: an asyncio client for BPJS Kesehatan's VClaim REST API 2.0."""
 
 from ._bulk import CheckProgress, CheckResult, CheckStream, EligibilitySummary
+from ._cache import Cache, MemoryCache
 from ._catalog import CATALOG, Endpoint
 from ._client import VClaimClient
 from ._config import BASE_URLS, RetryPolicy, VClaimConfig
 from ._hooks import CallEvent, Hook
+from ._limiter import Limiter
 from .errors import (
     APIError,
     AuthenticationError,
@@ -30,6 +32,7 @@ __all__ = [
     "CATALOG",
     "APIError",
     "AuthenticationError",
+    "Cache",
     "CallEvent",
     "CheckProgress",
     "CheckResult",
@@ -41,6 +44,8 @@ __all__ = [
     "GatewayError",
     "HTTPStatusError",
     "Hook",
+    "Limiter",
+    "MemoryCache",
     "NotFoundError",
     "OutcomeUnknownError",
     "Peserta",

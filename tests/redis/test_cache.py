@@ -9,8 +9,16 @@ from collections.abc import Mapping
 
 import pytest
 
-from vclaim_async import CallEvent, GatewayError, NotFoundError, RetryPolicy, VClaimClient
-from vclaim_async._cache import Cache, MemoryCache, time_to_live
+from vclaim_async import (
+    Cache,
+    CallEvent,
+    GatewayError,
+    MemoryCache,
+    NotFoundError,
+    RetryPolicy,
+    VClaimClient,
+)
+from vclaim_async._cache import time_to_live
 from vclaim_async._validate import JAKARTA, today_jakarta
 from vclaim_async.redis import RedisCache
 from vclaim_async.testing import VClaimSimulator
