@@ -69,6 +69,33 @@ redis.call('PEXPIRE', KEYS[1], lease)
 return {1, 0}
 """
 
+# KEYS: holders, queue, seen, cooldown. ARGV: holder, limit, channel prefix, lease ms, stale ms,
+# rate (1: a rate limit applies). Frees the slot and hands it straight to the first live waiter
+# (one message on its process's own channel, no second round trip); with a cool-down or a rate
+# limit to respect, it only wakes the waiter, which then asks through _ACQUIRE.
+_RELEASE = """
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local free = tonumber(ARGV[2]) - redis.call('ZCARD', KEYS[1])
+if free <= 0 then return 0 end
+local direct = ARGV[6] == '0' and redis.call('PTTL', KEYS[4]) <= 0
+for _, waiter in ipairs(redis.call('ZRANGE', KEYS[2], 0, free - 1)) do
+  local seen = tonumber(redis.call('ZSCORE', KEYS[3], waiter) or 0)
+  if direct and seen > now - tonumber(ARGV[5]) then
+    local holder = waiter .. ':h' .. ARGV[1]
+    redis.call('ZREM', KEYS[2], waiter)
+    redis.call('ZREM', KEYS[3], waiter)
+    redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), holder)
+    redis.call('PUBLISH', ARGV[3] .. waiter, holder)
+  else
+    redis.call('PUBLISH', ARGV[3] .. waiter, '')
+  end
+end
+return 0
+"""
+
 # KEYS: holders. ARGV: lease ms, holder... Extends the leases this process still holds.
 _RENEW = """
 local t = redis.call('TIME')
@@ -189,6 +216,8 @@ class RedisLimiter:
         self.fail_closed = fail_closed
         self.timeout = timeout
         self.poll = poll
+        #: A waiter silent this long has left the queue (it asks at least every ``poll``).
+        self._stale_ms = max(1000, round(poll * 5000))
         self._key = key
         self._names: tuple[str, ...] = ()
         self._errors = _errors()
@@ -211,6 +240,8 @@ class RedisLimiter:
         self._wake: asyncio.Event | None = None
         self._turn: asyncio.Lock | None = None
         self._held: set[str] = set()
+        #: Slots handed over by another process's release, for this process's next waiter.
+        self._handed: list[str] = []
 
     @property
     def key(self) -> str | None:
@@ -240,6 +271,7 @@ class RedisLimiter:
             )
             for name, source in (
                 ("acquire", _ACQUIRE),
+                ("release", _RELEASE),
                 ("renew", _RENEW),
                 ("cool_down", _COOL_DOWN),
             ):
@@ -285,10 +317,14 @@ class RedisLimiter:
         holders, queue, seen, ticket, cooldown, rate, _ = self._names
         interval = 0 if self.per_second is None else max(1, round(1000 / self.per_second))
         lease_ms = round(self.lease * 1000)
-        stale_ms = max(1000, round(self.poll * 5000))
+        stale_ms = self._stale_ms
         # One waiter per process in the shared queue; the others queue behind it locally.
         async with self._turn:
             while True:
+                if self._handed:
+                    holder = self._handed.pop()
+                    self._held.add(holder)
+                    return holder
                 holder = f"{self._token}:{next(self._counter)}"
                 self._wake.clear()
                 granted, wait_ms = await self._scripts["acquire"](
@@ -317,12 +353,20 @@ class RedisLimiter:
         self._held.discard(holder)
         if self._redis is None or not self.outage.may_try():
             return  # the lease lapses by itself
-        holders, channel = self._names[0], self._names[6]
+        holders, queue, seen, _, cooldown, _, channel = self._names
         try:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.zrem(holders, holder)
-                pipe.publish(channel, b"1")
-                await pipe.execute()
+            await self._scripts["release"](
+                keys=[holders, queue, seen, cooldown],
+                args=[
+                    holder,
+                    self.max_in_flight,
+                    channel + ":",
+                    round(self.lease * 1000),
+                    self._stale_ms,
+                    0 if self.per_second is None else 1,
+                ],
+                client=self._redis,
+            )
             self.outage.ok()
         except self._errors as exc:
             self.outage.failed(exc)
@@ -352,6 +396,11 @@ class RedisLimiter:
         lease_ms = round(self.lease * 1000)
         while True:
             await asyncio.sleep(self.lease / 3)
+            if self._handed and self._turn is not None and not self._turn.locked():
+                # Handed over after its waiter left: give it back rather than let it lapse.
+                for holder in self._handed[:]:
+                    self._handed.remove(holder)
+                    await self.release(holder)
             held = list(self._held)
             if not held or self._redis is None or not self.outage.may_try():
                 continue
@@ -364,17 +413,20 @@ class RedisLimiter:
                 self.outage.failed(exc)
 
     async def _listen(self) -> None:
-        """Wake this process's waiter as soon as any process frees a slot."""
+        """Wake this process's waiter as soon as a freed slot is its turn."""
         # Its own connection without a socket timeout: a quiet channel is not an outage.
         self._sub = self._aioredis.Redis.from_url(self._url, socket_connect_timeout=self.timeout)
         while True:
             pubsub = self._sub.pubsub()
             try:
-                await pubsub.subscribe(self._names[6])
+                await pubsub.subscribe(f"{self._names[6]}:{self._token}")
                 while True:
                     message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1)
-                    if message is not None and self._wake is not None:
-                        self._wake.set()
+                    if message is None or self._wake is None:
+                        continue
+                    if message["data"]:
+                        self._handed.append(message["data"].decode())
+                    self._wake.set()
             except self._errors:
                 # The waiters still poll; the acquire path reports the outage.
                 await asyncio.sleep(self.outage.retry_interval)

@@ -25,8 +25,6 @@ from vclaim_async.testing import VClaimSimulator
 
 from .conftest import ThrowawayRedis
 
-TODAY = today_jakarta().isoformat()
-
 
 def _served(sim: VClaimSimulator) -> int:
     return sum(r.path.split("/")[2] == "Peserta" for r in sim.requests)

@@ -110,7 +110,7 @@ async def test_waiters_get_freed_slots_in_the_order_they_asked(redis_url: str, p
     holder, *waiters = [RedisLimiter(redis_url, max_in_flight=1, key=prefix) for _ in range(5)]
     for limiter in (holder, *waiters):
         limiter.bind(config)
-    # Subscribed last-first: a release reaches the waiter that asked last before the others.
+    # Connected last-first, so connection order cannot pass for queue order.
     for limiter in reversed(waiters):
         await limiter.release(await limiter.acquire())
         await asyncio.sleep(0.05)
