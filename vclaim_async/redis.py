@@ -238,6 +238,8 @@ class RedisLimiter:
         self._listener: asyncio.Task[None] | None = None
         self._renewer: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
+        #: Set while this process's channel is subscribed: no slot is handed to a deaf waiter.
+        self._listening: asyncio.Event | None = None
         self._turn: asyncio.Lock | None = None
         self._held: set[str] = set()
         #: Slots handed over by another process's release, for this process's next waiter.
@@ -277,6 +279,7 @@ class RedisLimiter:
             ):
                 self._scripts[name] = self._redis.register_script(source)
             self._wake = asyncio.Event()
+            self._listening = asyncio.Event()
             self._turn = asyncio.Lock()
             self._listener = asyncio.create_task(self._listen())
             self._renewer = asyncio.create_task(self._renew())
@@ -314,6 +317,9 @@ class RedisLimiter:
         client = self._client()
         assert self._turn is not None
         assert self._wake is not None
+        assert self._listening is not None
+        if not self._listening.is_set():
+            await asyncio.wait_for(self._listening.wait(), self.timeout)
         holders, queue, seen, ticket, cooldown, rate, _ = self._names
         interval = 0 if self.per_second is None else max(1, round(1000 / self.per_second))
         lease_ms = round(self.lease * 1000)
@@ -420,6 +426,8 @@ class RedisLimiter:
             pubsub = self._sub.pubsub()
             try:
                 await pubsub.subscribe(f"{self._names[6]}:{self._token}")
+                if self._listening is not None:
+                    self._listening.set()
                 while True:
                     message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1)
                     if message is None or self._wake is None:
@@ -428,7 +436,9 @@ class RedisLimiter:
                         self._handed.append(message["data"].decode())
                     self._wake.set()
             except self._errors:
-                # The waiters still poll; the acquire path reports the outage.
+                # The acquire path reports the outage and goes on without Redis meanwhile.
+                if self._listening is not None:
+                    self._listening.clear()
                 await asyncio.sleep(self.outage.retry_interval)
             finally:
                 await pubsub.aclose()
