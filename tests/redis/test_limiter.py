@@ -13,12 +13,14 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from vclaim_async import RetryPolicy, VClaimClient, VClaimConfig
-from vclaim_async.redis import RedisLimiter
+from vclaim_async.redis import RedisLimiter, derived_key
 from vclaim_async.testing import VClaimSimulator
 
 from .conftest import ThrowawayRedis, worker_command
@@ -241,6 +243,45 @@ async def test_a_429_pauses_every_process_sharing_the_key(redis_url: str, prefix
             assert len(sim.requests) == sent + 1
 
 
+async def test_the_shared_pause_follows_retry_after(redis_url: str, prefix: str) -> None:
+    import redis.asyncio as aioredis
+    from aiohttp import web
+
+    async def busy(request: web.Request) -> web.Response:
+        return web.Response(status=429, text="Usage limit exceeded", headers={"Retry-After": "3"})
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", busy)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    retry = RetryPolicy(attempts=1, initial_backoff=0.1, max_backoff=5.0, jitter=0.0)
+    config = VClaimConfig(
+        cons_id="1234",
+        secret="pwd",
+        user_key="k",
+        base_url=f"http://127.0.0.1:{port}/vclaim-rest",
+        retry=retry,
+    )
+    store = aioredis.Redis.from_url(redis_url)
+    try:
+        limiter = RedisLimiter(redis_url, max_in_flight=2, key=prefix)
+        async with VClaimClient(config, limiter=limiter) as client:
+            with pytest.raises(Exception, match="rate limited"):
+                await client.peserta.by_card("0001234567890", DATE)
+            for _ in range(100):
+                if await store.pttl(prefix + ":cooldown") > 0:
+                    break
+                await asyncio.sleep(0.01)
+            # BPJS said 3 s: the pause is the gateway's, not the 0.1 s backoff.
+            assert 2000 < await store.pttl(prefix + ":cooldown") <= 3000
+    finally:
+        await store.aclose()
+        await runner.cleanup()
+
+
 async def test_per_second_limit_is_shared(redis_url: str, prefix: str) -> None:
     config = VClaimConfig(cons_id="1234", secret="pwd", user_key="k")
     limiters = [
@@ -347,6 +388,46 @@ async def test_default_key_is_derived_never_the_consumer_id(redis_url: str) -> N
         for name in names:
             await store.delete(name)
         await store.aclose()
+
+
+async def test_the_check_command_shares_the_quota_from_the_environment(
+    redis_url: str, tmp_path: Path
+) -> None:
+    import redis.asyncio as aioredis
+
+    secret = uuid.uuid4().hex  # a consumer of its own, so its derived key is this test's alone
+    async with VClaimSimulator(secret=secret) as sim:
+        sim.faults.delay("Peserta", 0.05, times=None)
+        cards = sim.participants.cards()[:12]
+        source = tmp_path / "cards.txt"
+        source.write_text("\n".join(cards) + "\n", encoding="utf-8")
+        env = {
+            **os.environ,
+            "VCLAIM_CONS_ID": sim.cons_id,
+            "VCLAIM_SECRET": secret,
+            "VCLAIM_USER_KEY": sim.user_key,
+            "VCLAIM_BASE_URL": sim.base_url,
+            "VCLAIM_REDIS_URL": redis_url,
+            "VCLAIM_SHARED_MAX_IN_FLIGHT": "2",
+        }
+        proc = await asyncio.create_subprocess_exec(
+            *[sys.executable, "-m", "vclaim_async", "check", str(source), "--date", DATE],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        _, err = await asyncio.wait_for(proc.communicate(), 120)
+        assert sim.served == len(cards), err.decode()[-2000:]
+        # The command's own default is 10 at once; the environment's shared cap held it to 2.
+        assert sim.peak_in_flight == 2
+    config = VClaimConfig(cons_id=sim.cons_id, secret=secret, user_key="k")
+    base = "vclaim:{" + derived_key(config, "limiter") + "}"
+    store = aioredis.Redis.from_url(redis_url)
+    names = [k async for k in store.scan_iter(match=base + "*")]
+    assert names  # it went through Redis under the derived key
+    await store.delete(*names)
+    await store.aclose()
 
 
 def test_from_env_builds_the_shared_limiter(redis_url: str) -> None:
