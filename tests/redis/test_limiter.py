@@ -139,6 +139,26 @@ async def test_waiters_get_freed_slots_in_the_order_they_asked(redis_url: str, p
         await limiter.aclose()
 
 
+async def test_a_slot_handed_to_a_waiter_that_gave_up_comes_back(
+    redis_url: str, prefix: str
+) -> None:
+    config = VClaimConfig(cons_id="1234", secret="pwd", user_key="k")
+    holder, quitter, third = [
+        RedisLimiter(redis_url, max_in_flight=1, key=prefix, lease=3.0) for _ in range(3)
+    ]
+    for limiter in (holder, quitter, third):
+        limiter.bind(config)
+    ticket = await holder.acquire()
+    with pytest.raises(asyncio.TimeoutError):  # it queues, then its caller gives up
+        await asyncio.wait_for(quitter.acquire(), 0.3)
+    await holder.release(ticket)  # handed to the quitter's process, where nobody waits now
+    # Given back at its next renewal (a third of the lease), not left to lapse after 3 s.
+    got = await asyncio.wait_for(third.acquire(), 2.0)
+    assert got is not None
+    for limiter in (holder, quitter, third):
+        await limiter.aclose()
+
+
 async def test_a_killed_holder_s_slots_come_back_within_the_lease(
     redis_url: str, prefix: str
 ) -> None:
