@@ -3,7 +3,8 @@
 - **Shared cap**: 4 worker processes, each a client with ``max_concurrency=10``, against one
   simulator answering after 50 ms. With ``RedisLimiter(max_in_flight=10)`` the simulator's
   peak in flight must stay ≤ 10 and the aggregate steady-state rate reach ≥ 90 % of
-  10 / 50 ms; beside it the same run without the limiter (peak 40: the problem).
+  10 / 50 ms; beside it the same run without the limiter (peak 40: the problem), and the 10
+  split ahead of time as 3+3+2+2 without Redis (what the rig allows at 10 in flight).
 - **Cost**: sequential look-ups against a simulator with no latency, with and without the
   limiter (interleaved): CPU µs per look-up and the added p50/p99 latency.
 - **kill -9**: a process holds all 10 slots and is killed; the time until this process holds
@@ -48,6 +49,8 @@ PROCESSES = 4
 LOCAL_CAP = 10
 SHARED = 10
 TARGET = 0.90
+#: The 10 slots divided among the processes ahead of time: the rig's own bound at 10 in flight.
+SPLIT = (3, 3, 2, 2)
 SERVICE_DATE = "2024-03-01"
 #: Replay speed of the clinic day: one clinic minute lasts 50 ms.
 SPEED = 1200.0
@@ -77,7 +80,8 @@ def _limiter(key: str, url: str = REDIS_URL, **kwargs: Any) -> Any:
 async def _worker(settings: dict[str, Any]) -> None:
     """One of the four processes: ready, wait for "go", look up, print completion times."""
     limiter = _limiter(settings["key"]) if settings["shared"] else None
-    async with VClaimClient(_config(settings["info"]), limiter=limiter) as client:
+    config = _config(settings["info"], settings["local_cap"])
+    async with VClaimClient(config, limiter=limiter) as client:
         cards: list[str] = settings["cards"]
         await client.peserta.by_card(cards[0], SERVICE_DATE)  # connect before the clock
         print("ready", flush=True)
@@ -112,11 +116,13 @@ def _spawn(mode: str, settings: dict[str, Any]) -> subprocess.Popen[str]:
     )
 
 
-def _processes(srv: ServerProcess, shared: bool, number: int) -> dict[str, float]:
+def _processes(
+    srv: ServerProcess, shared: bool, number: int, caps: tuple[int, ...] = (LOCAL_CAP,) * PROCESSES
+) -> dict[str, float]:
     key = f"vclaim-bench:{{{uuid.uuid4().hex}}}"
     settings = {"info": srv.info, "key": key, "shared": shared, "number": number}
     settings["cards"] = srv.info["cards"]
-    procs = [_spawn("--worker", settings) for _ in range(PROCESSES)]
+    procs = [_spawn("--worker", dict(settings, local_cap=cap)) for cap in caps]
     try:
         for proc in procs:
             assert proc.stdout is not None
@@ -145,10 +151,14 @@ def _cap_case(quick: bool) -> list[Result]:
     number = 100 if quick else 300  # per process
     repeat = 1 if quick else 3
     with server("simulator", "--latency", str(LATENCY)) as srv:
-        shared = [_processes(srv, True, number) for _ in range(repeat)]
+        shared, split = [], []
+        for _ in range(repeat):  # alternated, so a noisy moment hits each alike
+            shared.append(_processes(srv, True, number))
+            split.append(_processes(srv, False, number, SPLIT))
         alone = _processes(srv, False, number)
     bound = SHARED / LATENCY
     fraction = statistics.median(r["steady"] / bound for r in shared)
+    split_fraction = statistics.median(r["steady"] / bound for r in split)
     peak = max(int(r["peak"]) for r in shared)
     return [
         Result(
@@ -162,8 +172,13 @@ def _cap_case(quick: bool) -> list[Result]:
             target=f"peak ≤ {SHARED}, ≥ {TARGET:.0%}",
             met=peak <= SHARED and fraction >= TARGET,
             note=f"{PROCESSES} × {number} look-ups per run; without the limiter the processes "
-            f"put {int(alone['peak'])} on the wire at once",
-            explain=f"peak {peak}; {fraction:.1%} of the bound",
+            f"put {int(alone['peak'])} on the wire at once. The same 10 split statically "
+            f"({'+'.join(map(str, SPLIT))} per process, no Redis) reached "
+            f"{split_fraction:.1%} of the bound: what this rig allows for 10 in flight",
+            explain=f"peak {peak}; {fraction:.1%} of the bound, against {split_fraction:.1%} for "
+            f"a static {'+'.join(map(str, SPLIT))} split without Redis on the same rig. Each "
+            "slot hand-over crosses three processes (releasing client → Redis → waiting client "
+            "→ server), and on a loaded 2-core machine every crossing waits for a CPU.",
         )
     ]
 

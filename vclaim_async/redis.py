@@ -124,6 +124,29 @@ def _import_redis() -> Any:
     return aioredis
 
 
+def _connect(url: str, timeout: float, *, idle_ok: bool = False) -> Any:
+    """A client whose commands give up after ``timeout`` (a slow Redis counts as down).
+
+    A pooled connection that died with an earlier outage is reconnected once, at once, rather
+    than reported as a new outage; callers beyond the pool wait for a connection up to
+    ``timeout``. ``idle_ok`` (pub/sub): reads may wait as long as they like.
+    """
+    import redis.asyncio as aioredis
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    pool = aioredis.BlockingConnectionPool.from_url(
+        url,
+        max_connections=64,
+        timeout=timeout,
+        socket_timeout=None if idle_ok else timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
+    )
+    return aioredis.Redis(connection_pool=pool)
+
+
 def _errors() -> tuple[type[BaseException], ...]:
     """What "Redis is down or slow" looks like: never passed on to the caller."""
     import redis.exceptions
@@ -189,7 +212,7 @@ class RedisLimiter:
         retry_interval: float = 1.0,
         poll: float = 0.1,
     ) -> None:
-        self._aioredis = _import_redis()
+        _import_redis()  # a clear error now rather than at the first look-up
         self._url = _check_url(url)
         if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int):
             raise TypeError("max_in_flight must be an int")
@@ -268,9 +291,7 @@ class RedisLimiter:
         if not self._names:
             raise RuntimeError("RedisLimiter.bind(config) was not called (VClaimClient does)")
         if self._redis is None:
-            self._redis = self._aioredis.Redis.from_url(
-                self._url, socket_timeout=self.timeout, socket_connect_timeout=self.timeout
-            )
+            self._redis = _connect(self._url, self.timeout)
             for name, source in (
                 ("acquire", _ACQUIRE),
                 ("release", _RELEASE),
@@ -295,7 +316,7 @@ class RedisLimiter:
         self._reset()
         for conn in (redis, sub):
             if conn is not None:
-                await conn.aclose()
+                await conn.aclose(close_connection_pool=True)
 
     # -- the Limiter protocol --------------------------------------------------------------
 
@@ -421,7 +442,7 @@ class RedisLimiter:
     async def _listen(self) -> None:
         """Wake this process's waiter as soon as a freed slot is its turn."""
         # Its own connection without a socket timeout: a quiet channel is not an outage.
-        self._sub = self._aioredis.Redis.from_url(self._url, socket_connect_timeout=self.timeout)
+        self._sub = _connect(self._url, self.timeout, idle_ok=True)
         while True:
             pubsub = self._sub.pubsub()
             try:
@@ -463,7 +484,7 @@ class RedisCache:
         timeout: float = 0.5,
         retry_interval: float = 1.0,
     ) -> None:
-        self._aioredis = _import_redis()
+        _import_redis()  # a clear error now rather than at the first look-up
         self._url = _check_url(url)
         if not ttl > 0:
             raise ValueError("ttl must be positive")
@@ -482,9 +503,7 @@ class RedisCache:
     def _client(self) -> Any:
         if self._redis is None or self._pid != os.getpid():
             self._pid = os.getpid()
-            self._redis = self._aioredis.Redis.from_url(
-                self._url, socket_timeout=self.timeout, socket_connect_timeout=self.timeout
-            )
+            self._redis = _connect(self._url, self.timeout)
         return self._redis
 
     async def get(self, key: str) -> bytes | None:
@@ -511,4 +530,4 @@ class RedisCache:
     async def aclose(self) -> None:
         redis, self._redis = self._redis, None
         if redis is not None:
-            await redis.aclose()
+            await redis.aclose(close_connection_pool=True)

@@ -231,3 +231,17 @@ async def test_redis_down_reads_as_empty_with_one_warning(
                 await client.peserta.by_card(card)
             assert _served(sim) == 4  # the probe finds it empty, then answers are shared
             assert any("reachable again" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_burst_beyond_the_connection_pool_waits_rather_than_fails(
+    redis_url: str, prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="vclaim_async")
+    async with VClaimSimulator(participant_count=150) as sim:
+        cards = sim.participants.cards()
+        async with _client(sim, RedisCache(redis_url, prefix=prefix), []) as client:
+            # 150 look-ups at once ask Redis together: more than its 64 pooled connections.
+            for _ in range(2):
+                await asyncio.gather(*(client.peserta.by_card(c) for c in cards))
+        assert _served(sim) == len(cards)
+    assert not [r for r in caplog.records if "unreachable" in r.getMessage()]

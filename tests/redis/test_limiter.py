@@ -358,6 +358,38 @@ async def test_redis_down_fails_open_with_one_warning_and_recovers(
             assert len([r for r in caplog.records if "unreachable" in r.getMessage()]) == 2
 
 
+async def test_one_warning_per_outage_whatever_the_traffic(
+    throwaway: ThrowawayRedis, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="vclaim_async")
+    throwaway.start()
+    async with VClaimSimulator() as sim:
+        sim.faults.delay("Peserta", 0.02, times=None)
+        cards = sim.participants.cards()[:12]
+        limiter = RedisLimiter(
+            throwaway.url, max_in_flight=3, timeout=0.2, retry_interval=0.2, poll=0.05
+        )
+        async with _client(sim, limiter, max_concurrency=6) as client:
+
+            async def rounds(n: int) -> None:
+                for _ in range(n):
+                    await asyncio.gather(*(client.peserta.by_card(c, DATE) for c in cards))
+
+            await rounds(3)  # several pooled connections, all of which the outage kills
+            throwaway.stop()
+            await rounds(3)
+            throwaway.start()
+            await asyncio.sleep(0.3)
+            await rounds(3)
+            assert sim.peak_in_flight == 6  # under the local cap while Redis was away
+            sim.peak_in_flight = 0
+            await rounds(2)
+            assert sim.peak_in_flight == 3  # shared again
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith("vclaim_async")]
+    assert sum("unreachable" in m for m in messages) == 1, messages
+    assert sum("reachable again" in m for m in messages) == 1, messages
+
+
 async def _debug_sleep(url: str, seconds: float) -> None:
     import redis.asyncio as aioredis
 
