@@ -308,6 +308,9 @@ class RedisLimiter:
 
     async def aclose(self) -> None:
         """Stop the background tasks and close the connections (reopened on next use)."""
+        for holder in self._handed[:]:  # handed over too late for any waiter here
+            self._handed.remove(holder)
+            await self.release(holder)
         tasks = [t for t in (self._listener, self._renewer, *self._tasks) if t is not None]
         for task in tasks:
             task.cancel()
