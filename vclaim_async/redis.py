@@ -18,6 +18,7 @@ import itertools
 import logging
 import os
 import secrets
+from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -128,8 +129,9 @@ def _connect(url: str, timeout: float, *, idle_ok: bool = False) -> Any:
     """A client whose commands give up after ``timeout`` (a slow Redis counts as down).
 
     A pooled connection that died with an earlier outage is reconnected once, at once, rather
-    than reported as a new outage; callers beyond the pool wait for a connection up to
-    ``timeout``. ``idle_ok`` (pub/sub): reads may wait as long as they like.
+    than reported as a new outage. Callers beyond the pool queue for a connection: that is
+    our own burst, not a slow Redis (each command still has ``timeout``), so they may wait
+    ten times as long. ``idle_ok`` (pub/sub): reads may wait as long as they like.
     """
     import redis.asyncio as aioredis
     from redis.asyncio.retry import Retry
@@ -139,7 +141,7 @@ def _connect(url: str, timeout: float, *, idle_ok: bool = False) -> Any:
     pool = aioredis.BlockingConnectionPool.from_url(
         url,
         max_connections=64,
-        timeout=timeout,
+        timeout=timeout * 10,
         socket_timeout=None if idle_ok else timeout,
         socket_connect_timeout=timeout,
         retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
@@ -402,10 +404,12 @@ class RedisLimiter:
             self.outage.failed(exc)
 
     def rate_limited(self, seconds: float) -> None:
-        if seconds <= 0 or not self._names:
-            return
-        task = asyncio.get_running_loop().create_task(self._cool_down(round(seconds * 1000)))
-        self._tasks.add(task)
+        if seconds > 0 and self._names:
+            self._spawn(self._cool_down(round(seconds * 1000)))
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)  # a strong reference until it is done
         task.add_done_callback(self._tasks.discard)
 
     async def _cool_down(self, ms: int) -> None:
@@ -456,8 +460,11 @@ class RedisLimiter:
                     message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1)
                     if message is None or self._wake is None:
                         continue
-                    if message["data"]:
-                        self._handed.append(message["data"].decode())
+                    holder = message["data"].decode() if message["data"] else ""
+                    if holder and self._turn is not None and not self._turn.locked():
+                        self._spawn(self.release(holder))  # nobody here waits any more
+                    elif holder:
+                        self._handed.append(holder)
                     self._wake.set()
             except self._errors:
                 # The acquire path reports the outage and goes on without Redis meanwhile.
