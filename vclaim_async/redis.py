@@ -321,7 +321,8 @@ class RedisLimiter:
         self._reset()
         for conn in (redis, sub):
             if conn is not None:
-                await conn.aclose(close_connection_pool=True)
+                with contextlib.suppress(*self._errors):  # closing must not fail for an outage
+                    await conn.aclose(close_connection_pool=True)
 
     # -- the Limiter protocol --------------------------------------------------------------
 
@@ -540,4 +541,5 @@ class RedisCache:
     async def aclose(self) -> None:
         redis, self._redis = self._redis, None
         if redis is not None:
-            await redis.aclose(close_connection_pool=True)
+            with contextlib.suppress(*self._errors):  # closing must not fail for an outage
+                await redis.aclose(close_connection_pool=True)
