@@ -239,7 +239,9 @@ async def test_a_burst_beyond_the_connection_pool_waits_rather_than_fails(
     caplog.set_level(logging.WARNING, logger="vclaim_async")
     async with VClaimSimulator(participant_count=150) as sim:
         cards = sim.participants.cards()
-        async with _client(sim, RedisCache(redis_url, prefix=prefix), []) as client:
+        # A generous command timeout: this is about the pool, not a slow (loaded) machine.
+        cache = RedisCache(redis_url, prefix=prefix, timeout=5.0)
+        async with _client(sim, cache, []) as client:
             # 150 look-ups at once ask Redis together: more than its 64 pooled connections.
             for _ in range(2):
                 await asyncio.gather(*(client.peserta.by_card(c) for c in cards))
