@@ -333,14 +333,16 @@ class RedisLimiter:
                     return None
                 await asyncio.sleep(self.outage.retry_interval)
                 continue
+            outages = self.outage.outages
             try:
-                return await self._acquire()
+                ticket = await self._acquire(outages)
             except self._errors as exc:
                 self.outage.failed(exc)
-                if not self.fail_closed:
-                    return None
+                ticket = None
+            if ticket is not None or not self.fail_closed:
+                return ticket
 
-    async def _acquire(self) -> str:
+    async def _acquire(self, outages: int) -> str | None:
         client = self._client()
         assert self._turn is not None
         assert self._wake is not None
@@ -353,6 +355,8 @@ class RedisLimiter:
         stale_ms = self._stale_ms
         # One waiter per process in the shared queue; the others queue behind it locally.
         async with self._turn:
+            if self.outage.outages != outages:
+                return None  # Redis went while this call queued here: no timeout of its own
             while True:
                 if self._handed:
                     holder = self._handed.pop()

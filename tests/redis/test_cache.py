@@ -219,7 +219,7 @@ async def test_redis_down_reads_as_empty_with_one_warning(
     caplog.set_level(logging.WARNING, logger="vclaim_async")
     async with VClaimSimulator() as sim:
         card = sim.participants.cards()[0]
-        cache = RedisCache(throwaway.url, timeout=0.2, retry_interval=0.1)
+        cache = RedisCache(throwaway.url, timeout=0.5, retry_interval=0.1)
         async with _client(sim, cache, []) as client:
             for _ in range(3):
                 await client.peserta.by_card(card)

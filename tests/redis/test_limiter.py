@@ -331,7 +331,7 @@ async def test_redis_down_fails_open_with_one_warning_and_recovers(
         sim.faults.delay("Peserta", 0.05, times=None)
         cards = sim.participants.cards()[:10]
         limiter = RedisLimiter(
-            throwaway.url, max_in_flight=1, timeout=0.2, retry_interval=0.2, poll=0.05
+            throwaway.url, max_in_flight=1, timeout=0.5, retry_interval=0.2, poll=0.05
         )
         async with _client(sim, limiter, max_concurrency=4) as client:
             # Nothing listens yet: every look-up still succeeds, under the local cap of 4.
@@ -351,7 +351,7 @@ async def test_redis_down_fails_open_with_one_warning_and_recovers(
             assert sim.peak_in_flight == 1
             assert any("reachable again" in r.getMessage() for r in caplog.records)
             # Slow counts as down: a server stuck for a second is not waited for.
-            stuck = asyncio.create_task(_debug_sleep(throwaway.url, 1.0))
+            stuck = asyncio.create_task(_debug_sleep(throwaway.url, 2.0))
             await asyncio.sleep(0.1)
             await asyncio.gather(*(client.peserta.by_card(c, DATE) for c in cards))
             await stuck
@@ -367,7 +367,7 @@ async def test_one_warning_per_outage_whatever_the_traffic(
         sim.faults.delay("Peserta", 0.02, times=None)
         cards = sim.participants.cards()[:12]
         limiter = RedisLimiter(
-            throwaway.url, max_in_flight=3, timeout=0.2, retry_interval=0.2, poll=0.05
+            throwaway.url, max_in_flight=3, timeout=0.5, retry_interval=0.2, poll=0.05
         )
         async with _client(sim, limiter, max_concurrency=6) as client:
 
