@@ -34,6 +34,7 @@ import case_hostile
 import case_memory
 import case_overhead
 import case_peer
+import case_shared
 import case_throughput
 from _harness import BENCH, ROOT, Result
 
@@ -43,6 +44,7 @@ CASES: dict[str, Callable[[bool], list[Result]]] = {
     "decode": case_codecs.decode_case,
     "peer": case_peer.run,
     "throughput": case_throughput.run,
+    "shared": case_shared.run,  # needs a Redis server (VCLAIM_BENCH_REDIS_URL)
     "memory": case_memory.run,  # last: the bulk API is the newest part
     "hostile": case_hostile.run,  # gzip bomb, 100 MB body, trickle: bounded memory and time
 }

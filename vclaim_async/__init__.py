@@ -3,10 +3,12 @@
 from importlib import metadata as _metadata
 
 from ._bulk import CheckProgress, CheckResult, CheckStream, EligibilitySummary
+from ._cache import Cache, MemoryCache
 from ._catalog import CATALOG, Endpoint
 from ._client import VClaimClient
 from ._config import BASE_URLS, RetryPolicy, VClaimConfig
 from ._hooks import CallEvent, Hook
+from ._limiter import Limiter
 from ._validate import DateLike
 from .errors import (
     APIError,
@@ -38,6 +40,7 @@ __all__ = [
     "CATALOG",
     "APIError",
     "AuthenticationError",
+    "Cache",
     "CallEvent",
     "CheckProgress",
     "CheckResult",
@@ -50,6 +53,8 @@ __all__ = [
     "GatewayError",
     "HTTPStatusError",
     "Hook",
+    "Limiter",
+    "MemoryCache",
     "NotFoundError",
     "OutcomeUnknownError",
     "Peserta",

@@ -12,9 +12,11 @@ from types import TracebackType
 
 import aiohttp
 
+from ._cache import Cache, EligibilityCache
 from ._catalog import CATALOG, Endpoint
 from ._config import RetryPolicy, VClaimConfig
 from ._hooks import Hook
+from ._limiter import Limiter
 from ._transport import Transport
 from .resources.lpk import LpkResource
 from .resources.monitoring import MonitoringResource
@@ -44,6 +46,12 @@ class VClaimClient:
     is borrowed: it is used as is and never closed by the client. Each of ``hooks`` is called
     with a :class:`CallEvent` after every call (operation, status, BPJS code, attempts,
     latency; never an identifier), for metrics and tracing.
+
+    ``limiter`` (e.g. :class:`~vclaim_async.redis.RedisLimiter`) caps requests across several
+    processes sharing one BPJS quota; with ``config.redis_url`` set and no ``limiter`` given,
+    the client builds a RedisLimiter from the config. ``cache`` (a
+    :class:`~vclaim_async.MemoryCache` or :class:`~vclaim_async.redis.RedisCache`) reuses
+    Peserta answers for a few minutes; off by default. The client closes both on exit.
     """
 
     def __init__(
@@ -53,11 +61,27 @@ class VClaimClient:
         session: aiohttp.ClientSession | None = None,
         clock: Callable[[], float] = time.time,
         hooks: Iterable[Hook] = (),
+        limiter: Limiter | None = None,
+        cache: Cache | None = None,
     ) -> None:
         if not isinstance(config, VClaimConfig):
             raise TypeError("config must be a VClaimConfig")
         self.config = config
         self._hooks = tuple(hooks)
+        # -- shared limiter and cache (docs/several-processes.md) --
+        if limiter is None and config.redis_url is not None:
+            from .redis import RedisLimiter
+
+            limiter = RedisLimiter(
+                config.redis_url,
+                max_in_flight=config.shared_max_in_flight or config.max_concurrency,
+                per_second=config.shared_per_second,
+            )
+        if limiter is not None:
+            limiter.bind(config)
+        self.limiter = limiter
+        self._eligibility = None if cache is None else EligibilityCache(self, cache)
+        # -- end shared --
         self._clock = clock
         self._borrowed = session
         self._session: aiohttp.ClientSession | None = None
@@ -125,7 +149,7 @@ class VClaimClient:
             # trust_env stays off: HTTP(S)_PROXY would see every path; see config.proxy.
             session = aiohttp.ClientSession(connector=connector)
         self._session = session
-        self._transport = Transport(self.config, session, clock=self._clock)
+        self._transport = Transport(self.config, session, clock=self._clock, limiter=self.limiter)
 
     async def aclose(self) -> None:
         """Close the session if the client created it; a borrowed one is left open."""
@@ -134,6 +158,10 @@ class VClaimClient:
         session, self._session, self._transport = self._session, None, None
         if session is not None and session is not self._borrowed:
             await session.close()
+        if self.limiter is not None:
+            await self.limiter.aclose()
+        if self._eligibility is not None:
+            await self._eligibility.store.aclose()
 
     @property
     def transport(self) -> Transport:

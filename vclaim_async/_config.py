@@ -182,6 +182,12 @@ class VClaimConfig:
     #: Turning TLS verification off is possible only explicitly, and is logged as a warning.
     verify_tls: bool = True
     user_agent: str = "vclaim-async"
+    #: Several processes, one quota: with a Redis URL the client shares a RedisLimiter.
+    redis_url: str | None = field(default=None, repr=False)
+    #: Requests on the wire across all processes (default: ``max_concurrency``).
+    shared_max_in_flight: int | None = None
+    #: Requests started per second across all processes (default: no rate limit).
+    shared_per_second: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("cons_id", "secret", "user_key"):
@@ -216,8 +222,18 @@ class VClaimConfig:
             raise ValueError("VClaimConfig.max_response_bytes must be a positive whole number")
         if self.ppk_pelayanan is not None and not self.ppk_pelayanan.strip():
             raise ValueError("VClaimConfig.ppk_pelayanan must not be blank")
+        self._check_shared()
         # A read-only copy, so a caller's dict cannot change a frozen config later.
         object.__setattr__(self, "path_overrides", MappingProxyType(dict(self.path_overrides)))
+
+    def _check_shared(self) -> None:
+        shared = (self.shared_max_in_flight, self.shared_per_second)
+        if self.redis_url is None and any(v is not None for v in shared):
+            raise ValueError("VClaimConfig.shared_* settings need redis_url (VCLAIM_REDIS_URL)")
+        if self.shared_max_in_flight is not None and self.shared_max_in_flight < 1:
+            raise ValueError("VClaimConfig.shared_max_in_flight must be at least 1")
+        if self.shared_per_second is not None and not self.shared_per_second > 0:
+            raise ValueError("VClaimConfig.shared_per_second must be positive")
 
     @property
     def url(self) -> str:
@@ -242,7 +258,9 @@ class VClaimConfig:
 
         Reads ``VCLAIM_CONS_ID``, ``VCLAIM_SECRET``, ``VCLAIM_USER_KEY``, ``VCLAIM_BASE_URL`` or
         ``VCLAIM_ENV``, ``VCLAIM_PPK``, ``VCLAIM_TIME_OFFSET``, ``VCLAIM_TIMEOUT``,
-        ``VCLAIM_MAX_CONCURRENCY``, ``VCLAIM_MAX_RESPONSE_BYTES`` and ``VCLAIM_PROXY``. Raises
+        ``VCLAIM_MAX_CONCURRENCY``, ``VCLAIM_MAX_RESPONSE_BYTES``, ``VCLAIM_PROXY`` and, for
+        several processes sharing one quota, ``VCLAIM_REDIS_URL``,
+        ``VCLAIM_SHARED_MAX_IN_FLIGHT`` and ``VCLAIM_SHARED_PER_SECOND``. Raises
         :class:`ValueError` naming exactly the variables that are missing. Unlike the
         constructor (which defaults to ``"development"``), the server must be named here: a
         deployment that forgot ``VCLAIM_ENV`` fails at start-up instead of quietly talking to
@@ -285,6 +303,7 @@ class VClaimConfig:
                 raise ValueError(f"{var} must be {what}, got {raw[:40]!r}") from None
         if env.get("VCLAIM_PROXY"):
             values["proxy"] = env["VCLAIM_PROXY"]
+        values.update(_shared_from_env(env))
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 
@@ -295,3 +314,21 @@ class VClaimConfig:
         needed = ("VCLAIM_CONS_ID", "VCLAIM_SECRET", "VCLAIM_USER_KEY")
         has_base = bool(env.get("VCLAIM_BASE_URL") or env.get("VCLAIM_ENV"))
         return has_base and all(env.get(v) for v in needed)
+
+
+def _shared_from_env(env: Mapping[str, str]) -> dict[str, object]:
+    """The shared-limiter settings (see docs/several-processes.md)."""
+    values: dict[str, object] = {}
+    if env.get("VCLAIM_REDIS_URL"):
+        values["redis_url"] = env["VCLAIM_REDIS_URL"]
+    for name, var, kind in (
+        ("shared_max_in_flight", "VCLAIM_SHARED_MAX_IN_FLIGHT", int),
+        ("shared_per_second", "VCLAIM_SHARED_PER_SECOND", float),
+    ):
+        raw = env.get(var)
+        if raw:
+            try:
+                values[name] = kind(raw)
+            except ValueError:
+                raise ValueError(f"{var} must be a number, got {raw!r}") from None
+    return values

@@ -16,6 +16,10 @@ class CallEvent:
     numbers and NIKs. ``status`` is the last HTTP status seen (None when no answer arrived),
     ``code`` BPJS's ``metaData.code`` when one was read, ``latency`` the seconds the whole call
     took (retries and backoff included) and ``error`` the exception's class name, or None.
+    With an eligibility cache, ``cache`` says how the look-up was served: ``"hit"`` (from the
+    cache, no request: ``attempts`` is 0), ``"joined"`` (shared a concurrent look-up's
+    request, none of its own), ``"miss"`` (sent, then cached) or ``"fresh"`` (``fresh=True``);
+    None for calls the cache does not cover. Requests saved = hits + joined.
     """
 
     operation: str
@@ -25,6 +29,7 @@ class CallEvent:
     attempts: int
     latency: float
     error: str | None
+    cache: str | None = None
 
     @property
     def ok(self) -> bool:

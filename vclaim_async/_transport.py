@@ -31,6 +31,7 @@ from yarl import URL
 
 from . import _signing
 from ._config import JSON_CONTENT_TYPE, RetryPolicy, VClaimConfig, _is_loopback
+from ._limiter import Limiter, Slot
 from ._redact import redact
 from .errors import (
     AuthenticationError,
@@ -138,8 +139,10 @@ class Transport:
         *,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        limiter: Limiter | None = None,
     ) -> None:
         self._config = config
+        self._limiter = limiter
         self._session = session
         self._clock = clock
         self._sleep = sleep
@@ -275,7 +278,9 @@ class Transport:
     ) -> Answer:
         config = self._config
         url = self._base + path
-        async with self._semaphore:
+        # A shared limiter's slot is taken inside the local one, for the wire time only.
+        slot = self._semaphore if self._limiter is None else Slot(self._semaphore, self._limiter)
+        async with slot:
             if call.started is None:
                 call.started = time.monotonic()
             # The deadline bounds the whole call, so this attempt gets only what is left of it.
@@ -404,9 +409,12 @@ class Transport:
             error.clock_adjusted = self._measure_offset(date)
             raise error
         if status == 429:
-            raise RateLimitError(
+            error429 = RateLimitError(
                 "rate limited", status=status, excerpt=text, endpoint=name, retry_after=retry_after
             )
+            if self._limiter is not None:  # one process's 429 pauses all that share the limiter
+                self._limiter.rate_limited(self._backoff(self._config.retry, 1, error429))
+            raise error429
         if status >= 500 or not data.lstrip().startswith(b"{"):
             raise GatewayError(
                 "gateway or server error", status=status, excerpt=text, endpoint=name

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar, overload
 import msgspec
 
 from .. import _signing
+from .._cache import CACHE_STATE
 from .._envelope import decode_answer
 from .._hooks import CallEvent
 from ..errors import APIError, VClaimError, _scrub_error
@@ -157,6 +158,7 @@ def _emit(
         attempts=attempts,
         latency=time.monotonic() - started,
         error=None if error is None else type(error).__name__,
+        cache=CACHE_STATE.get(),
     )
     for hook in hooks:
         try:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Callable, Iterable
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from typing import Literal
 
-from .. import _validate
+from .. import _cache, _validate
 from .._bulk import CheckKind, CheckProgress, CheckStream, _Engine, classify
 from .._validate import DateLike
 from ..errors import DecodeError
@@ -20,40 +20,49 @@ class PesertaResource(Resource):
 
     __slots__ = ()
 
-    async def lookup(self, identifier: str, tgl_sep: DateLike | None = None) -> Peserta:
+    async def lookup(
+        self, identifier: str, tgl_sep: DateLike | None = None, *, fresh: bool = False
+    ) -> Peserta:
         """The participant with card number (13 digits) or NIK (16 digits) ``identifier``.
 
         The kind is picked by length, as ``check_many(kind="auto")`` does; anything else is a
-        :class:`ValueError` before sending. ``tgl_sep`` defaults to today in Asia/Jakarta.
+        :class:`ValueError` before sending. ``tgl_sep`` defaults to today in Asia/Jakarta;
+        ``fresh`` as for :meth:`by_card`.
         """
         if not isinstance(identifier, str):
             raise TypeError(f"identifier must be a str, got {type(identifier).__name__}")
         kind, value = classify(identifier)
-        peserta, _ = await self._look_up(kind, value, _service_date(tgl_sep))
-        return peserta
+        if kind == "card":
+            return await self.by_card(value, tgl_sep, fresh=fresh)
+        return await self.by_nik(value, tgl_sep, fresh=fresh)
 
-    async def by_card(self, no_kartu: str, tgl_sep: DateLike | None = None) -> Peserta:
+    async def by_card(
+        self, no_kartu: str, tgl_sep: DateLike | None = None, *, fresh: bool = False
+    ) -> Peserta:
         """The participant holding JKN card ``no_kartu`` (13 digits) on ``tgl_sep``.
 
-        ``tgl_sep`` defaults to today in Asia/Jakarta. Raises :class:`ValueError` before
-        sending for a malformed number or date, and
+        ``tgl_sep`` defaults to today in Asia/Jakarta. With a client cache, a recent answer
+        may be reused; ``fresh=True`` always asks BPJS (and refreshes the cache). Raises
+        :class:`ValueError` before sending for a malformed number or date, and
         :class:`~vclaim_async.errors.NotFoundError` when BPJS has no such participant.
         """
         params = {
             "no_kartu": _validate.card_number(no_kartu),
             "tgl_sep": _service_date(tgl_sep),
         }
-        payload = await self._request("peserta.by_card", params, model=PesertaPayload)
-        return payload.peserta
+        return await _cache.lookup(
+            self._client, "peserta.by_card", params, self._fetch, fresh=fresh
+        )
 
-    async def by_nik(self, nik: str, tgl_sep: DateLike | None = None) -> Peserta:
+    async def by_nik(
+        self, nik: str, tgl_sep: DateLike | None = None, *, fresh: bool = False
+    ) -> Peserta:
         """The participant with national identity number ``nik`` (16 digits) on ``tgl_sep``.
 
-        ``tgl_sep`` defaults to today in Asia/Jakarta.
+        ``tgl_sep`` defaults to today in Asia/Jakarta; ``fresh`` as for :meth:`by_card`.
         """
         params = {"nik": _validate.nik(nik), "tgl_sep": _service_date(tgl_sep)}
-        payload = await self._request("peserta.by_nik", params, model=PesertaPayload)
-        return payload.peserta
+        return await _cache.lookup(self._client, "peserta.by_nik", params, self._fetch, fresh=fresh)
 
     def check_many(
         self,
@@ -98,6 +107,11 @@ class PesertaResource(Resource):
             on_progress=on_progress,
         )
         return CheckStream(engine)
+
+    async def _fetch(self, operation: str, params: Mapping[str, str]) -> Peserta:
+        """One participant answer from BPJS (the cache's way to ask when it has no answer)."""
+        payload = await self._request(operation, params, model=PesertaPayload)
+        return payload.peserta
 
     async def _look_up(
         self, kind: Literal["card", "nik"], value: str, tgl_sep: str
