@@ -24,7 +24,7 @@ LAYERS: dict[str, int] = {
     # 1: models (msgspec Structs)
     "models": 1,
     # 2: plumbing: the network edge and the envelope (any other private core module too)
-    "_transport": 2, "_envelope": 2,
+    "_transport": 2, "_envelope": 2, "_limiter": 2, "_cache": 2, "redis": 2,
     # 3: engines that compose resource calls, given as callables
     "_bulk": 3, "_reconcile": 3,
     # 4: resources, one class per area on one request seam
@@ -32,7 +32,7 @@ LAYERS: dict[str, int] = {
     # 5: the client
     "_client": 5,
     # 6: the top: the public namespace, the command line, the simulator
-    "__init__": 6, "__main__": 6, "cli": 6, "testing": 6, "_cli": 6, "_journal": 6,
+    "__init__": 6, "__main__": 6, "cli": 6, "testing": 6,
 }  # fmt: skip
 PLUMBING = 2
 TOP = 6
@@ -52,8 +52,6 @@ def layer_of(module: str) -> int:
         key = ".".join(parts[:end])
         if key in LAYERS:
             return LAYERS[key]
-    if parts[0].startswith("_cli"):
-        return TOP
     return PLUMBING
 
 

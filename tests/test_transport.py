@@ -339,7 +339,7 @@ async def test_with_options_bounds_the_answer_size(sim: VClaimSimulator) -> None
                     "tgl_sep": "2024-01-02"}, model=dict))[1].body)  # fmt: skip
         small = client.with_options(max_response_bytes=size - 1)
         with pytest.raises(ResponseTooLargeError) as info:
-            await small.peserta.by_card(card)
+            await small.peserta.by_card(card, "2024-01-02")
         assert info.value.limit == size - 1
         assert info.value.attempts == 1  # never retried
         assert (await client.peserta.by_card(card)).no_kartu == card
