@@ -18,6 +18,7 @@ back as two lone surrogates that ``str.encode`` and JSON encoders then reject. H
 from __future__ import annotations
 
 import binascii
+import operator
 import re
 import sys
 from array import array
@@ -85,7 +86,31 @@ def _words(data: str) -> list[int]:
     return words.tolist()
 
 
-def decompress_from_encoded_uri_component(data: str) -> str:
+def _too_long(length: int, max_length: int) -> LZStringError:
+    return LZStringError(
+        f"LZ-string of length {length} decodes to more than {max_length} characters"
+    )
+
+
+def _limit(max_length: int | None) -> int:
+    if max_length is None:
+        return sys.maxsize
+    limit = operator.index(max_length)
+    if limit < 0:
+        raise ValueError(f"max_length must be None or >= 0, not {limit}")
+    return limit
+
+
+def _over(length: int, max_length: int, end: int) -> LZStringError:
+    """The code ending at bit ``end`` took the output past ``max_length``.
+
+    A code that reaches into the zero padding after the last real character proves the stream
+    truncated, whatever it decoded to, so that is the error then (as without a bound).
+    """
+    return _truncated(length) if end > 6 * length else _too_long(length, max_length)
+
+
+def _py_decompress_from_encoded_uri_component(data: str, *, max_length: int | None = None) -> str:
     """Decompress the output of JavaScript ``LZString.compressToEncodedURIComponent``.
 
     Raises :class:`LZStringError` (a :class:`ValueError`) for a character outside
@@ -100,7 +125,12 @@ def decompress_from_encoded_uri_component(data: str) -> str:
     that never happens to a VClaim payload, and any other unknown character as 0); and a
     surrogate pair becomes one character. Like JS, ``$`` reads as ``A`` and anything after the
     end-of-stream marker is ignored.
+
+    ``max_length`` bounds the output in UTF-16 code units (JavaScript's ``length``; the same as
+    Python's ``len`` unless the text has astral characters, which take two): :class:`LZStringError`
+    as soon as the output would exceed it, since a crafted stream can expand quadratically.
     """
+    limit = _limit(max_length)
     length = len(data)
     if not length:
         raise LZStringError("LZ-string is empty (the empty text compresses to 'Q')")
@@ -120,6 +150,9 @@ def decompress_from_encoded_uri_component(data: str) -> str:
     nacc -= 10 if first == 0 else 18
     surrogates = 0xD800 <= unit <= 0xDFFF
     w = chr(unit)
+    if limit < 1:
+        raise _over(length, limit, 10 if first == 0 else 18)
+    n = 1  # code units written so far
 
     # Codes 0-2 (literal 8-bit, literal 16-bit, end) are "" so that the hot loop's entry[0]
     # raises IndexError for them, as dictionary[c] does for codes not yet defined.
@@ -158,12 +191,21 @@ def decompress_from_encoded_uri_component(data: str) -> str:
                     add(entry + w[0])
                 except IndexError:
                     emit(entry)
+                    n += len(entry)
+                    if n > limit:
+                        raise _over(length, limit, wi * _WORD - nacc + nbits) from None
                     w = entry
                     acc >>= nbits
                     nacc -= nbits
                     break
                 emit(entry)
                 emit(w)
+                n += len(entry) + len(w)
+                if n > limit:
+                    # Which of the two codes crossed the bound decides where the stream was.
+                    first_end = wi * _WORD - nacc + nbits
+                    end = first_end if n - len(w) > limit else first_end + nbits
+                    raise _over(length, limit, end)
                 acc >>= two
                 nacc -= two
 
@@ -207,6 +249,9 @@ def decompress_from_encoded_uri_component(data: str) -> str:
                 )
             add(w + entry[0])
             emit(entry)
+            n += len(entry)
+            if n > limit:
+                raise _over(length, limit, wi * _WORD - nacc)
             w = entry
     except IndexError:
         raise _truncated(length) from None
@@ -228,6 +273,11 @@ def _joined(out: list[str], surrogates: bool, length: int) -> str:
         raise LZStringError(
             f"LZ-string of length {length} decodes to UTF-16 with an unpaired surrogate"
         ) from None
+
+
+decompress_from_encoded_uri_component = _py_decompress_from_encoded_uri_component
+
+decompress_from_encoded_uri_component = _py_decompress_from_encoded_uri_component
 
 
 def compress_to_encoded_uri_component(text: str) -> str:
