@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import binascii
 import operator
+import os
 import re
 import sys
 from array import array
@@ -29,6 +30,11 @@ __all__ = [
     "compress_to_encoded_uri_component",
     "decompress_from_encoded_uri_component",
 ]
+
+#: ``VCLAIM_NO_EXTENSIONS`` set to anything non-empty forces the pure-Python decoder. Read once,
+#: here rather than in ``_config`` because the choice is made at import, before any config
+#: exists (as aiohttp's ``AIOHTTP_NO_EXTENSIONS``).
+NO_EXTENSIONS = bool(os.environ.get("VCLAIM_NO_EXTENSIONS"))
 
 
 class LZStringError(ValueError):
@@ -276,8 +282,16 @@ def _joined(out: list[str], surrogates: bool, length: int) -> str:
 
 
 decompress_from_encoded_uri_component = _py_decompress_from_encoded_uri_component
-
-decompress_from_encoded_uri_component = _py_decompress_from_encoded_uri_component
+#: True when :func:`decompress_from_encoded_uri_component` is the compiled ``_lzstring_c`` one.
+USING_EXTENSION = False
+if not NO_EXTENSIONS:
+    try:
+        from . import _lzstring_c
+    except ImportError:  # no compiler at install time: the pure path, silently
+        pass
+    else:
+        decompress_from_encoded_uri_component = _lzstring_c.decompress_from_encoded_uri_component
+        USING_EXTENSION = True
 
 
 def compress_to_encoded_uri_component(text: str) -> str:
