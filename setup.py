@@ -26,7 +26,6 @@ ext_modules = (
             "vclaim_async._lzstring_c",
             ["vclaim_async/_lzstring_c.c"],
             optional=True,
-            extra_compile_args=[] if os.name == "nt" else ["-O2"],
         )
     ]
 )

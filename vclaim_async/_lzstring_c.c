@@ -21,9 +21,11 @@ static PyObject *lz_error = NULL;
  * built LSB-first), 0xFF outside A-Za-z0-9+-$. "$" is 64 in JS, whose low six bits are 0. */
 static uint8_t rev6[256];
 
+/* 32 bits each: half the cache footprint of Py_ssize_t, and an output past 2**32 units
+ * (8 GiB) is refused as out of memory. */
 typedef struct {
-    Py_ssize_t off;
-    Py_ssize_t len;
+    uint32_t off;
+    uint32_t len;
 } entry_t;
 
 typedef struct {
@@ -103,15 +105,12 @@ typedef struct {
     Py_ssize_t dict_cap;
 } state_t;
 
-static int
-grow_output(state_t *s, Py_ssize_t need)
+static Py_NO_INLINE int
+grow_output_slow(state_t *s, Py_ssize_t need)
 {
-    if (need <= s->cap) {
-        return 0;
-    }
     Py_ssize_t cap = s->cap;
     while (cap < need) {
-        if (cap > PY_SSIZE_T_MAX / 4) {
+        if (cap > (Py_ssize_t)(UINT32_MAX / 2)) {
             PyErr_NoMemory();
             return -1;
         }
@@ -127,44 +126,114 @@ grow_output(state_t *s, Py_ssize_t need)
     return 0;
 }
 
-static int
+static inline int
+grow_output(state_t *s, Py_ssize_t need)
+{
+    return need <= s->cap ? 0 : grow_output_slow(s, need);
+}
+
+static Py_NO_INLINE int
+grow_dict(state_t *s)
+{
+    Py_ssize_t cap = s->dict_cap * 2;
+    entry_t *dict = PyMem_Realloc(s->dict, (size_t)cap * sizeof(entry_t));
+    if (dict == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    s->dict = dict;
+    s->dict_cap = cap;
+    return 0;
+}
+
+static inline int
 add(state_t *s, Py_ssize_t off, Py_ssize_t len)
 {
-    if (s->size == s->dict_cap) {
-        Py_ssize_t cap = s->dict_cap * 2;
-        entry_t *dict = PyMem_Realloc(s->dict, (size_t)cap * sizeof(entry_t));
-        if (dict == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        s->dict = dict;
-        s->dict_cap = cap;
+    if (s->size == s->dict_cap && grow_dict(s) < 0) {
+        return -1;
     }
-    s->dict[s->size].off = off;
-    s->dict[s->size].len = len;
+    s->dict[s->size].off = (uint32_t)off;
+    s->dict[s->size].len = (uint32_t)len;
     s->size++;
     return 0;
 }
 
-/* The UTF-16 units as a str: narrowed to the smallest kind, surrogate pairs joined. */
+#define BLOCK 32
+
 static PyObject *
-to_str(state_t *s, int surrogates, Py_ssize_t length)
+unpaired(Py_ssize_t length)
 {
+    return raise_error("LZ-string of length %zd decodes to UTF-16 with an unpaired surrogate",
+                       length);
+}
+
+/* The UTF-16 units as a str, surrogate pairs joined. Every unit is a copy of a literal, so
+ * the largest literal is the largest unit: the str's kind is known without a scan. */
+static PyObject *
+to_str(state_t *s, uint32_t max_unit, int surrogates, Py_ssize_t length)
+{
+    const uint16_t *units = s->units;
+    Py_ssize_t n = s->n;
     if (!surrogates) {
-        return PyUnicode_FromKindAndData(PyUnicode_2BYTE_KIND, s->units, s->n);
+        PyObject *text = PyUnicode_New(n, max_unit);
+        if (text == NULL) {
+            return NULL;
+        }
+        if (PyUnicode_KIND(text) == PyUnicode_2BYTE_KIND) {
+            memcpy(PyUnicode_2BYTE_DATA(text), units, (size_t)n * sizeof(uint16_t));
+        }
+        else {
+            Py_UCS1 *out = PyUnicode_1BYTE_DATA(text);
+            for (Py_ssize_t i = 0; i < n; i++) {
+                out[i] = (Py_UCS1)units[i];
+            }
+        }
+        return text;
     }
-#if PY_LITTLE_ENDIAN
-    int order = -1;
-#else
-    int order = 1;
-#endif
-    /* A nonzero order keeps a leading U+FEFF as text, as the pure path's utf-16-le does. */
-    PyObject *text =
-        PyUnicode_DecodeUTF16((const char *)s->units, s->n * 2, "strict", &order);
-    if (text == NULL && PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) {
-        PyErr_Clear();
-        return raise_error(
-            "LZ-string of length %zd decodes to UTF-16 with an unpaired surrogate", length);
+    /* Branch-free (vectorised) count; if every surrogate is in a pair there are count/2 pairs,
+     * and the conversion below refuses any that is not. */
+    Py_ssize_t count = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        count += (units[i] & 0xF800) == 0xD800;
+    }
+    if (count % 2) {
+        return unpaired(length);
+    }
+    PyObject *text = PyUnicode_New(n - count / 2, 0x10FFFF); /* an astral character: UCS4 */
+    if (text == NULL) {
+        return NULL;
+    }
+    Py_UCS4 *out = PyUnicode_4BYTE_DATA(text);
+    Py_ssize_t i = 0;
+    while (i < n) {
+        /* Whole blocks without a surrogate widen in a loop the compiler vectorises. */
+        if (i + BLOCK <= n) {
+            int any = 0;
+            for (int k = 0; k < BLOCK; k++) {
+                any |= (units[i + k] & 0xF800) == 0xD800;
+            }
+            if (!any) {
+                for (int k = 0; k < BLOCK; k++) {
+                    out[k] = units[i + k];
+                }
+                out += BLOCK;
+                i += BLOCK;
+                continue;
+            }
+        }
+        uint32_t u = units[i];
+        if ((u & 0xF800) != 0xD800) {
+            *out++ = u;
+            i++;
+        }
+        else if (u < 0xDC00 && i + 1 < n && (units[i + 1] & 0xFC00) == 0xDC00) {
+            *out++ = 0x10000 + ((u - 0xD800) << 10) + (units[i + 1] - 0xDC00u);
+            i += 2;
+        }
+        else {
+            Py_DECREF(text);
+            return unpaired(length);
+        }
     }
     return text;
 }
@@ -184,6 +253,7 @@ decode(const uint8_t *data, Py_ssize_t length, Py_ssize_t limit, state_t *s)
     }
     uint32_t unit = take(&r, first == 0 ? 8 : 16);
     int surrogates = unit >= 0xD800 && unit <= 0xDFFF;
+    uint32_t max_unit = unit;
     if (limit < 1) {
         return over(length, limit, r.pos);
     }
@@ -247,7 +317,7 @@ decode(const uint8_t *data, Py_ssize_t length, Py_ssize_t limit, state_t *s)
             if (r.pos > data_bits) {
                 return truncated(length);
             }
-            return to_str(s, surrogates, length);
+            return to_str(s, max_unit, surrogates, length);
         }
         else if (c < 2) {
             unit = take(&r, c == 0 ? 8 : 16);
@@ -256,6 +326,9 @@ decode(const uint8_t *data, Py_ssize_t length, Py_ssize_t limit, state_t *s)
             }
             if (unit >= 0xD800 && unit <= 0xDFFF) {
                 surrogates = 1;
+            }
+            if (unit > max_unit) {
+                max_unit = unit;
             }
             if (1 > limit - s->n) {
                 return over(length, limit, r.pos);
