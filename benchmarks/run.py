@@ -29,6 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import case_blocking
+import case_cli
 import case_codecs
 import case_memory
 import case_overhead
@@ -40,6 +42,8 @@ CASES: dict[str, Callable[[bool], list[Result]]] = {
     "overhead": case_overhead.run,
     "lzstring": case_codecs.lzstring_cases,
     "decode": case_codecs.decode_case,
+    "blocking": case_blocking.run,
+    "cli": case_cli.run,
     "peer": case_peer.run,
     "throughput": case_throughput.run,
     "memory": case_memory.run,  # last: the bulk API is the newest part
@@ -94,7 +98,19 @@ METHOD = """\
   side's TCP connections are counted alone. It talks to the simulator unchanged: same paths,
   same headers, and its decryption reads our answers (it skips the PKCS#7 check, and the
   padding characters fall outside the LZ alphabet, which PyPI lzstring ignores).
-- **LZ-string** and **Decode**: `timeit` autorange, best of 7, in this process.
+- **LZ-string** and **Decode**: `timeit` autorange over process CPU time, best of 7, in this
+  process. The compiled decoder (`vclaim_async._lzstring_c`, built at install when a compiler
+  is there) against our pure-Python one, and the pure-Python one against PyPI `lzstring`.
+  `VCLAIM_NO_EXTENSIONS=1 python benchmarks/run.py` runs everything on the pure path.
+- **Loop blocking**: `client.monitoring.histori_pelayanan` against a static server answering
+  vector 3 (123,215 characters; its `-00` placeholder dates made real), each look-up in a task
+  of its own; every event-loop callback is timed (`Handle._run`, as asyncio's debug mode
+  does), and the longest during a look-up is the stretch every other request waited. Best of
+  30, compiled and pure-Python decoders interleaved.
+- **CLI check**: `python -m vclaim_async check FILE --out FILE.csv --quiet` as a child process
+  against the simulator (no latency) in another process, CPU from `getrusage(RUSAGE_CHILDREN)`;
+  run at two input sizes so start-up cancels out of the per-row figure; the baseline is
+  `check_many` alone over the same cards in this process.
 - **Profiling** a case (the servers run apart, so only the client is sampled):
   `pyinstrument benchmarks/case_overhead.py --quick` (pyinstrument is in the `bench` extra).
   Hot spots it found and removed: the ciphertext's base64 decoded twice (3be70d6), tenacity's
