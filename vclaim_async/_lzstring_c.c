@@ -13,6 +13,15 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Py_NO_INLINE is 3.11+; the growth paths stay out of the inlined hot loop. */
+#if defined(__GNUC__) || defined(__clang__)
+#define LZ_NOINLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define LZ_NOINLINE __declspec(noinline)
+#else
+#define LZ_NOINLINE
+#endif
+
 /* vclaim_async._lzstring.LZStringError, so both paths raise one class; fetched on the first
  * error, when that module (which imports this one) has finished loading. */
 static PyObject *lz_error = NULL;
@@ -105,7 +114,7 @@ typedef struct {
     Py_ssize_t dict_cap;
 } state_t;
 
-static Py_NO_INLINE int
+static LZ_NOINLINE int
 grow_output_slow(state_t *s, Py_ssize_t need)
 {
     Py_ssize_t cap = s->cap;
@@ -132,7 +141,7 @@ grow_output(state_t *s, Py_ssize_t need)
     return need <= s->cap ? 0 : grow_output_slow(s, need);
 }
 
-static Py_NO_INLINE int
+static LZ_NOINLINE int
 grow_dict(state_t *s)
 {
     Py_ssize_t cap = s->dict_cap * 2;
