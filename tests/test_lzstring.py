@@ -224,3 +224,56 @@ def test_decompress_corrupted_vector_gives_str_or_lz_error(data: st.DataObject) 
     char = data.draw(st.sampled_from(ALPHABET))
     cut = data.draw(st.integers(pos + 1, len(lz)))
     _str_or_lz_error(lz[:pos] + char + lz[pos + 1 : cut])
+
+
+# --- the output bound -----------------------------------------------------------------------
+
+
+def test_max_length_counts_utf16_units_like_javascript() -> None:
+    lz = compress("a\U0001f600b")  # four UTF-16 units, three Python characters
+    assert decompress(lz, max_length=4) == "a\U0001f600b"
+    with pytest.raises(LZStringError, match="decodes to more than 3 characters"):
+        decompress(lz, max_length=3)
+
+
+def test_max_length_is_exact_on_the_large_vector() -> None:
+    text = VECTORS[3]["plaintext"]
+    units = len(text.encode("utf-16-le")) // 2
+    assert decompress(LARGE, max_length=units) == text
+    with pytest.raises(LZStringError, match=f"more than {units - 1} characters"):
+        decompress(LARGE, max_length=units - 1)
+
+
+def test_max_length_stops_a_quadratic_stream_early() -> None:
+    # "a", then each code the very entry it defines ("aa", "aaa", ...): 2,000 codes, ~3 KB of
+    # LZ-string, would decode to ~2 million characters.
+    fields, size = [(0, 2), (ord("a"), 8)], 4
+    for _ in range(2000):
+        fields.append((size, size.bit_length()))
+        size += 1
+    fields.append((2, size.bit_length()))
+    bomb = _pack(fields)
+    assert len(bomb) < 4000
+    assert len(decompress(bomb)) == 2001 * 2002 // 2
+    with pytest.raises(LZStringError, match="more than 5000 characters"):
+        decompress(bomb, max_length=5000)
+
+
+def test_max_length_zero_allows_only_the_empty_text() -> None:
+    assert decompress("Q", max_length=0) == ""
+    with pytest.raises(LZStringError, match="more than 0 characters"):
+        decompress(compress("a"), max_length=0)
+
+
+def test_max_length_does_not_hide_a_truncated_stream() -> None:
+    # Past its last character a stream reads as zero bits: NUL literals, which pass a small
+    # bound before the decoder runs out; that stream is truncated, not long.
+    with pytest.raises(LZStringError, match="truncated"):
+        decompress("A", max_length=3)
+
+
+@pytest.mark.parametrize("bad", [-1, 2.5])
+def test_max_length_must_be_a_non_negative_int(bad: Any) -> None:
+    with pytest.raises((ValueError, TypeError)) as info:
+        decompress(PARTICIPANT, max_length=bad)
+    assert not isinstance(info.value, LZStringError)

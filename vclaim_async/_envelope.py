@@ -182,8 +182,7 @@ def payload_text(
     try:
         return _lzstring.decompress_from_encoded_uri_component(lz, max_length=max_length), True
     except _lzstring.LZStringError as exc:
-        # The bound is the one LZStringError a well-formed but oversized stream raises.
-        if max_length is not None and "max_length" in str(exc):
+        if isinstance(exc, _lzstring.LZStringTooLongError) and max_length is not None:
             raise ResponseTooLargeError(
                 what="LZ-string characters", limit=max_length, received=max_length + 1
             ) from None

@@ -13,11 +13,18 @@ back as two lone surrogates that ``str.encode`` and JSON encoders then reject. H
 * :func:`decompress_from_encoded_uri_component` rejoins surrogate pairs into real characters,
   and raises :class:`LZStringError` for damaged input where JavaScript returns ``""``, ``null``
   or quietly decodes garbage.
+
+The decoder here is the reference. When the C twin ``_lzstring_c`` was built at install (it
+is whenever a compiler is there; about 25-70x faster), :func:`decompress_from_encoded_uri_component`
+is that one: the same answers and errors, held together by
+``tests/test_lzstring_differential.py``. ``VCLAIM_NO_EXTENSIONS=1`` forces this module's.
 """
 
 from __future__ import annotations
 
 import binascii
+import operator
+import os
 import re
 import sys
 from array import array
@@ -29,9 +36,18 @@ __all__ = [
     "decompress_from_encoded_uri_component",
 ]
 
+#: ``VCLAIM_NO_EXTENSIONS`` set to anything non-empty forces the pure-Python decoder. Read once,
+#: here rather than in ``_config`` because the choice is made at import, before any config
+#: exists (as aiohttp's ``AIOHTTP_NO_EXTENSIONS``).
+NO_EXTENSIONS = bool(os.environ.get("VCLAIM_NO_EXTENSIONS"))
+
 
 class LZStringError(ValueError):
     """The input is not an LZ-string this module (or JavaScript lz-string) could have written."""
+
+
+class LZStringTooLongError(LZStringError):
+    """A well-formed stream that decodes to more than the ``max_length`` asked for."""
 
 
 #: The EncodedURIComponent alphabet: 64 six-bit values, then ``$`` (64) which the encoder
@@ -85,7 +101,31 @@ def _words(data: str) -> list[int]:
     return words.tolist()
 
 
-def decompress_from_encoded_uri_component(data: str, *, max_length: int | None = None) -> str:
+def _too_long(length: int, max_length: int) -> LZStringError:
+    return LZStringTooLongError(
+        f"LZ-string of length {length} decodes to more than {max_length} characters"
+    )
+
+
+def _limit(max_length: int | None) -> int:
+    if max_length is None:
+        return sys.maxsize
+    limit = operator.index(max_length)
+    if limit < 0:
+        raise ValueError(f"max_length must be None or >= 0, not {limit}")
+    return limit
+
+
+def _over(length: int, max_length: int, end: int) -> LZStringError:
+    """The code ending at bit ``end`` took the output past ``max_length``.
+
+    A code that reaches into the zero padding after the last real character proves the stream
+    truncated, whatever it decoded to, so that is the error then (as without a bound).
+    """
+    return _truncated(length) if end > 6 * length else _too_long(length, max_length)
+
+
+def _py_decompress_from_encoded_uri_component(data: str, *, max_length: int | None = None) -> str:
     """Decompress the output of JavaScript ``LZString.compressToEncodedURIComponent``.
 
     Raises :class:`LZStringError` (a :class:`ValueError`) for a character outside
@@ -101,11 +141,12 @@ def decompress_from_encoded_uri_component(data: str, *, max_length: int | None =
     surrogate pair becomes one character. Like JS, ``$`` reads as ``A`` and anything after the
     end-of-stream marker is ignored.
 
-    With ``max_length``, raises :class:`LZStringError` as soon as the output would exceed that
-    many characters (UTF-16 code units): a crafted stream can expand quadratically.
+    ``max_length`` bounds the output in UTF-16 code units (JavaScript's ``length``; the same as
+    Python's ``len`` unless the text has astral characters, which take two): :class:`LZStringError`
+    as soon as the output would exceed it, since a crafted stream can expand quadratically.
     """
+    limit = _limit(max_length)
     length = len(data)
-    limit = max_length if max_length is not None else sys.maxsize
     if not length:
         raise LZStringError("LZ-string is empty (the empty text compresses to 'Q')")
     words = _words(data)
@@ -124,12 +165,14 @@ def decompress_from_encoded_uri_component(data: str, *, max_length: int | None =
     nacc -= 10 if first == 0 else 18
     surrogates = 0xD800 <= unit <= 0xDFFF
     w = chr(unit)
+    if limit < 1:
+        raise _over(length, limit, 10 if first == 0 else 18)
+    n = 1  # code units written so far
 
     # Codes 0-2 (literal 8-bit, literal 16-bit, end) are "" so that the hot loop's entry[0]
     # raises IndexError for them, as dictionary[c] does for codes not yet defined.
     dictionary = ["", "", "", w]
     out = [w]
-    total = 1  # characters emitted so far, for max_length
     add = dictionary.append
     emit = out.append
 
@@ -163,18 +206,23 @@ def decompress_from_encoded_uri_component(data: str, *, max_length: int | None =
                     add(entry + w[0])
                 except IndexError:
                     emit(entry)
-                    total += len(entry)
+                    n += len(entry)
+                    if n > limit:
+                        raise _over(length, limit, wi * _WORD - nacc + nbits) from None
                     w = entry
                     acc >>= nbits
                     nacc -= nbits
                     break
                 emit(entry)
                 emit(w)
+                n += len(entry) + len(w)
+                if n > limit:
+                    # Which of the two codes crossed the bound decides where the stream was.
+                    first_end = wi * _WORD - nacc + nbits
+                    end = first_end if n - len(w) > limit else first_end + nbits
+                    raise _over(length, limit, end)
                 acc >>= two
                 nacc -= two
-                total += len(entry) + len(w)
-                if total > limit:
-                    raise _too_long(limit)
 
             # One code the careful way: a special one, or the first after the width grew.
             size = len(dictionary)
@@ -216,16 +264,12 @@ def decompress_from_encoded_uri_component(data: str, *, max_length: int | None =
                 )
             add(w + entry[0])
             emit(entry)
-            total += len(entry)
-            if total > limit:
-                raise _too_long(limit)
+            n += len(entry)
+            if n > limit:
+                raise _over(length, limit, wi * _WORD - nacc)
             w = entry
     except IndexError:
         raise _truncated(length) from None
-
-
-def _too_long(limit: int) -> LZStringError:
-    return LZStringError(f"LZ-string output exceeds max_length of {limit} characters")
 
 
 def _joined(out: list[str], surrogates: bool, length: int) -> str:
@@ -244,6 +288,19 @@ def _joined(out: list[str], surrogates: bool, length: int) -> str:
         raise LZStringError(
             f"LZ-string of length {length} decodes to UTF-16 with an unpaired surrogate"
         ) from None
+
+
+decompress_from_encoded_uri_component = _py_decompress_from_encoded_uri_component
+#: True when :func:`decompress_from_encoded_uri_component` is the compiled ``_lzstring_c`` one.
+USING_EXTENSION = False
+if not NO_EXTENSIONS:
+    try:
+        from . import _lzstring_c
+    except ImportError:  # no compiler at install time: the pure path, silently
+        pass
+    else:
+        decompress_from_encoded_uri_component = _lzstring_c.decompress_from_encoded_uri_component
+        USING_EXTENSION = True
 
 
 def compress_to_encoded_uri_component(text: str) -> str:
