@@ -35,7 +35,7 @@ def cli(
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "vclaim_async", *map(str, args)],
-        capture_output=True, text=True, timeout=60, check=False, cwd=cwd, env=clean_env(**env),
+        capture_output=True, text=True, timeout=300, check=False, cwd=cwd, env=clean_env(**env),
         input=stdin,
     )  # fmt: skip
 

@@ -448,11 +448,9 @@ async def test_list_pengajuan_crosses_a_year_and_skips_empty_months(
 async def test_list_pengajuan_fetches_months_concurrently(
     sim: VClaimSimulator, client: VClaimClient
 ) -> None:
-    sim.faults.delay("persetujuanSEP", 0.2)
-    started = time.monotonic()
+    sim.faults.delay("persetujuanSEP", 0.2)  # long enough for the six months to overlap
     assert await client.sep.list_pengajuan("2024-01-01", "2024-06-30") == []
-    assert sim.peak_in_flight >= 2
-    assert time.monotonic() - started < 1.0  # six months, 0.2 s each, not 1.2 s in a row
+    assert sim.peak_in_flight >= 2  # one month after another would never have two in flight
 
 
 async def test_list_pengajuan_stays_within_the_concurrency_cap(sim: VClaimSimulator) -> None:
