@@ -19,7 +19,8 @@ PACKAGE = Path(vclaim_async.__file__).parent
 #: Layer of each module (by dotted name below ``vclaim_async``; a package covers its modules).
 LAYERS: dict[str, int] = {
     # 0: leaves, pure and free of I/O
-    "errors": 0, "_redact": 0, "_hooks": 0, "_catalog": 0, "_lzstring": 0, "_validate": 0,
+    "errors": 0, "_redact": 0, "_hooks": 0, "_catalog": 0, "_lzstring": 0, "_lzstring_c": 0,
+    "_validate": 0,
     "_signing": 0, "_crypto": 0, "_config": 0,
     # 1: models (msgspec Structs)
     "models": 1,
@@ -93,9 +94,14 @@ def imports_of(path: Path) -> list[str]:
                 for alias in node.names:
                     candidate = [*target, alias.name]
                     module = ".".join(candidate)
-                    is_module = (PACKAGE.joinpath(*candidate).with_suffix(".py")).exists() or (
-                        PACKAGE.joinpath(*candidate, "__init__.py")
-                    ).exists()
+                    # A compiled extension has only its C source in the tree.
+                    is_module = (
+                        any(
+                            PACKAGE.joinpath(*candidate).with_suffix(suffix).exists()
+                            for suffix in (".py", ".c")
+                        )
+                        or (PACKAGE.joinpath(*candidate, "__init__.py")).exists()
+                    )
                     found.append(module if is_module else ".".join(target) or "__init__")
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.stmt):
