@@ -1,6 +1,6 @@
 """Event-loop blocking: the longest stretch one large history look-up holds the loop.
 
-``client.monitoring.histori_pelayanan`` end to end against a static server answering the large
+``client.monitoring.list_histori_pelayanan`` end to end against a static server answering the large
 history of ``tests/vclaim-vectors.json`` (vector 3, 123,215 characters with emoji and CJK;
 its placeholder dates ``-00`` made real so the answer decodes), re-encrypted under that vector's
 timestamp with the client's clock pinned to it. Every callback the loop runs is timed (as
@@ -85,7 +85,7 @@ async def _measure(url: str, vector: dict[str, Any], number: int) -> dict[str, d
     async with VClaimClient(config, clock=lambda: stamp) as client:
 
         async def lookup() -> int:
-            rows = await client.monitoring.histori_pelayanan(
+            rows = await client.monitoring.list_histori_pelayanan(
                 CARD, today - datetime.timedelta(days=89), today
             )
             return len(rows)

@@ -70,35 +70,36 @@ PACKAGES = (
 STANDS_IN_THE_WAY = """\
 ## What stands in the way of the overhead target
 
-Profiled 2026-11-30 at the compiled-decoder commits, on this 2-core machine under a load
-average of 8-10 (so CPU figures run ~1.5-3x a quiet machine's; ratios hold). Per-step costs
-are from `python benchmarks/profile_hotpath.py`; the split of a whole look-up from cProfile of
-`case_overhead` (`pyinstrument benchmarks/case_overhead.py --quick` shows the same tree).
+Profiled 2026-11-30 18:49 UTC on branch perf (after the cached AES `Cipher` and the CLI's
+per-row fixes), on this 2-core machine, quiet (load average 0.1-1.1, the benchmarks' own).
+Per-step costs are from `python benchmarks/profile_hotpath.py` (CPU, best of 7); the split of
+a whole look-up from `case_overhead` (`pyinstrument benchmarks/case_overhead.py --quick`).
 
-- **LZ-string is no longer in the way**: the compiled decoder takes ~4 µs of a participant
-  look-up (it was 114 µs). The look-up with LZ answered from a cache measured 1.82x the bare
-  GET on the quiet run of 5c42978, so 1.5x needs the other steps cut, not the decoder.
-- **AES** (`_crypto.decrypt_raw`, 12 µs here): `Cipher(AES(key), CBC(iv)).decryptor()` is
-  5.5 µs of cryptography's Python-level object checks, rebuilt for every answer although the
-  key only changes with the timestamp, once a second. A `Cipher` kept per timestamp leaves
-  decryptor + update + finalize at 3.3 µs: about 6-8 µs saved per look-up.
-- **Envelope glue**: `parse_envelope` 1.9 µs, the JSON string 0.6 µs, base64 2.8 µs
-  (`binascii.a2b_base64(strict_mode=True)` is no faster), msgspec into `PesertaPayload`
-  3.0 µs: each near its floor.
-- **Transport, +21 µs over a bare GET** (quiet run): signing 4.4 µs (HMAC-SHA256 + base64;
-  `hmac.digest` saves under 1 µs), aiohttp turning our 7 headers into a `CIMultiDict` and
-  merging them (~1 µs), the two coroutine layers (`request` -> `_send`), the semaphore and
-  `Answer`. No single step dominates; the rest is aiohttp's own request path, which a bare GET
-  pays too. End-to-end ablations on this loaded machine varied by +-50 µs, more than any one
-  of these steps, so no finer split is claimed.
-- **So**: with the AES fix a quiet look-up would be about 96 (transport) + 4 (LZ) + ~33
-  (glue) = ~133 µs, 1.8x the 75 µs bare GET. 1.5x (112 µs) would also need ~20 µs out of the
-  transport, i.e. most of what it adds to aiohttp: not reachable by trimming alone.
-- **`vclaim-async check`, per row**: `dataclasses.astuple(record)` runs three times per row
-  (journal insert, output row, the output rebuilt at the end), 17-21 µs each because it
-  deep-copies every field; `operator.attrgetter(*fields)` built once does it in 0.3 µs. The
-  journal's INSERT text is rebuilt per row (4.9 µs). Together ~55-65 µs of the command's
-  ~100 µs own cost per row (CLI check row).
+- **The look-up without LZ-string now meets the target** (1.45x in this run) and LZ-string
+  itself costs 3.3-4.7 µs. The full look-up's 1.66x differs from it by 52 µs in this run, ten
+  times the decoder's own cost: the difference between two best-of-7 series of 2,000 look-ups
+  is run-to-run noise of that size (the earlier run had 18 µs), so the full row sits between
+  1.45x and 1.66x depending on the run, not on the code.
+- **AES** (`_crypto.decrypt_raw`): 4.5 µs, was 9-12 µs. The `Cipher` is kept per (consumer,
+  secret, timestamp) in a 4-entry `lru_cache`; a fresh decryptor per answer (3.0 µs) plus the
+  length and padding checks is all that remains.
+- **Envelope glue**: `parse_envelope` 1.3 µs, the JSON string 0.6 µs, base64 2.5 µs
+  (`binascii.a2b_base64(strict_mode=True)` 2.3 µs: the same, and 3.11+ only), msgspec into
+  `PesertaPayload` 2.5 µs: each near its floor. All of `payload_text` is 12.8 µs.
+- **Transport, +68 µs over a bare GET in this run** (+21 µs on a quiet run of the lz branch):
+  signing 3.5 µs, of which HMAC-SHA256 + base64 is 2.5 µs (OpenSSL 3's per-call HMAC set-up:
+  `hmac.digest(..., "sha256")` 3.3 µs, `hmac.new(...).digest()` 3.2 µs, a pre-keyed HMAC's
+  `copy()` 2.5 µs, so nothing to gain without keeping the keyed secret around); the URL
+  0.4 µs, aiohttp's `CIMultiDict` of our headers 0.6 µs; the frozen `Answer` 2.2 µs. No step
+  is above 4 µs; the rest is aiohttp's own request path, which the bare GET pays too, and the
+  two coroutine layers. Not reachable by trimming: tried and measured, each within the noise.
+- **`vclaim-async check`, per row**: `dataclasses.astuple` (19.8 µs, three times a row) is
+  gone (`attrgetter`, 0.4 µs), and a CSV batch has one `csv.writer`:
+  `python benchmarks/bench_cli_rows.py` (journal add and commit, output append, final rebuild)
+  went from 101-110 to 34-47 µs per row. End to end (CLI check row) the command's own cost
+  was 161 µs per row at load 1.6 and is 108 µs in this run. What remains per row: the
+  journal's SQLite upsert (`_now()` 2.6 µs is in it) and the final rebuild in input order,
+  which is a guarantee of the output file, kept.
 """
 
 METHOD = """\
@@ -140,7 +141,7 @@ METHOD = """\
   process. The compiled decoder (`vclaim_async._lzstring_c`, built at install when a compiler
   is there) against our pure-Python one, and the pure-Python one against PyPI `lzstring`.
   `VCLAIM_NO_EXTENSIONS=1 python benchmarks/run.py` runs everything on the pure path.
-- **Loop blocking**: `client.monitoring.histori_pelayanan` against a static server answering
+- **Loop blocking**: `client.monitoring.list_histori_pelayanan` against a static server answering
   vector 3 (123,215 characters; its `-00` placeholder dates made real), each look-up in a task
   of its own; every event-loop callback is timed (`Handle._run`, as asyncio's debug mode
   does), and the longest during a look-up is the stretch every other request waited. Best of

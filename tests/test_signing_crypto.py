@@ -79,3 +79,23 @@ def test_timestamp_is_whole_seconds_plus_offset() -> None:
 def test_decrypt_rejects_damage(ciphertext: str) -> None:
     with pytest.raises(DecryptError):
         _crypto.decrypt(ciphertext, "1234", "pwd", "433223232")
+
+
+def test_cached_cipher_follows_each_answers_own_key() -> None:
+    # The Cipher is cached per (consId, secret, timestamp): a cache keyed on less would
+    # decrypt one answer with the key of the one before.
+    v = VECTORS[0]
+    stamp = str(int(v["timestamp"]) + 1)
+    other = _crypto.encrypt(v["lzString"], v["consId"], v["secret"], stamp)
+    other_secret = _crypto.encrypt(v["lzString"], v["consId"], v["secret"] + "x", v["timestamp"])
+    for _ in range(3):
+        assert (
+            _crypto.decrypt(v["response"], v["consId"], v["secret"], v["timestamp"])
+            == v["lzString"]
+        )
+        assert _crypto.decrypt(other, v["consId"], v["secret"], stamp) == v["lzString"]
+        with pytest.raises(DecryptError):
+            _crypto.decrypt(other, v["consId"], v["secret"], v["timestamp"])
+        with pytest.raises(DecryptError):
+            _crypto.decrypt(other_secret, v["consId"], v["secret"], v["timestamp"])
+    assert v["secret"] not in repr(_crypto._cipher) + repr(_crypto._cipher.cache_info())

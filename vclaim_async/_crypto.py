@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -22,6 +23,14 @@ def derive_key(cons_id: str, secret: str, timestamp: str) -> tuple[bytes, bytes]
     """The (key, iv) pair for one request's answer."""
     key = hashlib.sha256(f"{cons_id}{secret}{timestamp}".encode()).digest()
     return key, key[:_BLOCK]
+
+
+# The key changes once a second; building the Cipher costs more than decrypting an answer.
+# An lru_cache's repr and cache_info() never show its keys, so the secret stays out of logs.
+@functools.lru_cache(maxsize=4)
+def _cipher(cons_id: str, secret: str, timestamp: str) -> Cipher[modes.CBC]:
+    key, iv = derive_key(cons_id, secret, timestamp)
+    return Cipher(algorithms.AES(key), modes.CBC(iv))
 
 
 def decrypt(ciphertext_b64: str, cons_id: str, secret: str, timestamp: str) -> str:
@@ -40,8 +49,8 @@ def decrypt_raw(raw: bytes, cons_id: str, secret: str, timestamp: str) -> str:
     """:func:`decrypt` for ciphertext already base64-decoded (the envelope decodes it once)."""
     if not raw or len(raw) % _BLOCK:
         raise DecryptError(f"ciphertext length {len(raw)} is not a positive multiple of 16")
-    key, iv = derive_key(cons_id, secret, timestamp)
-    decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+    # A fresh context per answer; only the Cipher (checked key and mode) is shared.
+    decryptor = _cipher(cons_id, secret, timestamp).decryptor()
     padded = decryptor.update(raw) + decryptor.finalize()
     pad = padded[-1]
     # A wrong key (say, another timestamp) almost never leaves valid PKCS#7 padding behind.
@@ -55,9 +64,8 @@ def decrypt_raw(raw: bytes, cons_id: str, secret: str, timestamp: str) -> str:
 
 def encrypt(plaintext: str, cons_id: str, secret: str, timestamp: str) -> str:
     """The inverse of :func:`decrypt`, for the simulator and tests."""
-    key, iv = derive_key(cons_id, secret, timestamp)
     data = plaintext.encode("utf-8")
     pad = _BLOCK - len(data) % _BLOCK
-    encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    encryptor = _cipher(cons_id, secret, timestamp).encryptor()
     raw = encryptor.update(data + bytes([pad]) * pad) + encryptor.finalize()
     return base64.b64encode(raw).decode("ascii")

@@ -66,8 +66,13 @@ def csv_cell(value: str | int | float | None) -> str | int | float | None:
 
 
 def _csv_line(values: Sequence[str | int | float | None]) -> str:
+    return _csv_text([values])
+
+
+def _csv_text(rows: Iterable[Sequence[str | int | float | None]]) -> str:
+    # One writer for many rows: a StringIO and a csv.writer per row cost more than the row.
     buffer = io.StringIO()
-    csv.writer(buffer).writerow([csv_cell(value) for value in values])
+    csv.writer(buffer).writerows([csv_cell(value) for value in values] for values in rows)
     return buffer.getvalue()
 
 
@@ -134,7 +139,7 @@ class _TextWriter:
         if not records:
             return
         if self._fmt == "csv":
-            text = "".join(_csv_line(record.values()) for record in records)
+            text = _csv_text(record.values() for record in records)
         else:
             text = "".join(_json_line(self._columns, record) for record in records)
         data = text.encode("utf-8")
@@ -195,7 +200,8 @@ def rebuild_output(
             with temp.open("w", encoding="utf-8", newline="") as fh:
                 if fmt == "csv":
                     fh.write(_csv_line(columns))
-                    fh.writelines(_csv_line(record.values()) for record in records)
+                    rows = csv.writer(fh)
+                    rows.writerows([csv_cell(v) for v in record.values()] for record in records)
                 else:
                     fh.writelines(_json_line(columns, record) for record in records)
         info = temp.stat()
