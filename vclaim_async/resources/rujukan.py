@@ -47,8 +47,9 @@ class RujukanResource(Resource):
     """Referrals (Rujukan).
 
     Incoming referrals come from an FKTP (``get``, ``by_card``, ``list_by_card``) or from
-    another hospital (``get_rs``, ``get_rs_by_card``, ``list_rs_by_card``). Outgoing ones are written with :meth:`insert`,
-    :meth:`update` and :meth:`delete` and read back with :meth:`get_keluar` and :meth:`list_keluar`.
+    another hospital (``get_rs``, ``get_rs_by_card``, ``list_rs_by_card``). Outgoing ones are
+    written with :meth:`insert`, :meth:`update` and :meth:`delete` and read back with
+    :meth:`get_keluar` and :meth:`list_keluar`.
     """
 
     __slots__ = ()
