@@ -6,7 +6,7 @@ JWT library brings (algorithm negotiation, foreign issuers, key discovery) is us
 one classic failure, accepting an algorithm the header names, cannot happen to a format with one
 fixed algorithm. What remains is thirty lines over :mod:`hmac`: no new dependency. The format
 is ``base64url(payload) "." base64url(HMAC-SHA256(key, payload))`` where the payload is the
-JSON ``{"u": username, "iat": s, "exp": s, "n": nonce}``. The signature is compared with
+JSON ``{"u": username, "iat": ms, "exp": ms, "n": nonce}`` (epoch milliseconds). The signature is compared with
 :func:`hmac.compare_digest`, and so is the username against ``x-username``.
 
 The key is random per process unless given: several worker processes behind one URL must share
@@ -84,9 +84,12 @@ class TokenSigner:
     def issue(self, username: str) -> str:
         """A new token for ``username``, valid from now for ``ttl`` seconds."""
         now = self._clock()
-        payload = _Payload(u=username, iat=int(now), exp=int(now + self._ttl), n=_b64(
-            secrets.token_bytes(9)
-        ))  # fmt: skip
+        payload = _Payload(
+            u=username,
+            iat=int(now * 1000),
+            exp=int((now + self._ttl) * 1000),
+            n=_b64(secrets.token_bytes(9)),
+        )
         body = _b64(msgspec.json.encode(payload))
         return f"{body}.{self._sign(body)}"
 
@@ -105,7 +108,7 @@ class TokenSigner:
             return TokenCheck.INVALID
         if not hmac.compare_digest(payload.u.encode(), username.encode()):
             return TokenCheck.INVALID
-        if self._clock() >= payload.exp:
+        if self._clock() * 1000 >= payload.exp:
             return TokenCheck.EXPIRED
         return TokenCheck.VALID
 
