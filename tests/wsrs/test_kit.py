@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import subprocess
 import sys
-from types import ModuleType
 
 import pytest
 
@@ -187,19 +186,6 @@ def test_reply_codes_and_the_new_patient_rule() -> None:
     ):
         refusal = rules.check_new_patient(**(ok | {field: value}))  # type: ignore[arg-type]
         assert refusal is not None and refusal.rule == rule
-
-
-def test_all_is_sorted_and_complete() -> None:
-    public = {
-        name
-        for name, value in vars(wsrs).items()
-        if name.isidentifier() and not name.startswith("_") and not isinstance(value, ModuleType)
-    } - {"annotations", "TYPE_CHECKING", "Any"}
-    assert set(wsrs.__all__) == public | {"create_router", "TaskSink"}
-    key = lambda n: (0 if n.isupper() else 1 if n[:1].isupper() else 2, n)  # noqa: E731
-    assert wsrs.__all__ == sorted(wsrs.__all__, key=key)
-    for name in wsrs.__all__:
-        assert getattr(wsrs, name) is not None
 
 
 def test_the_kit_and_the_rehearsal_import_without_fastapi() -> None:

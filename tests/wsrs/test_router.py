@@ -371,3 +371,34 @@ async def test_concurrent_bookings_never_share_a_queue_number_or_beat_the_rules(
     )
     total, distinct = rows.fetchone()
     assert total == distinct == 111
+
+
+async def test_a_booking_whose_caller_gave_up_lands_once_and_a_retry_is_refused_not_doubled(
+    backend: SqliteBackend, clock: Clock
+) -> None:
+    # Mobile JKN's request times out while the booking transaction is still running: the
+    # booking lands (whole, once), and the retry meets the one-booking rule, never a 5xx.
+    class Slow(SqliteBackend):
+        async def find_patient(self, request: BookingRequest) -> str | None:
+            await asyncio.sleep(0.5)
+            return await super().find_patient(request)
+
+    app = create_app(Slow(backend.path), credentials={USERNAME: PASSWORD}, clock=clock)
+    with serve(app) as url:
+        async with aiohttp.ClientSession() as http:
+            client = Client(url, http)
+            await client.login()
+            body = booking("2026-12-08")
+            with pytest.raises(asyncio.TimeoutError):
+                async with http.post(
+                    f"{url}/ambilantrean",
+                    json=body,
+                    headers={"x-token": client.token, "x-username": USERNAME},
+                    timeout=aiohttp.ClientTimeout(total=0.1),
+                ):
+                    pass
+            await asyncio.sleep(1.0)
+            retry = await client.post("ambilantrean", body)
+    assert meta(retry)[1].startswith("Nomor Antrean Hanya Dapat Diambil 1 Kali")
+    rows = sqlite3.connect(backend.path).execute("SELECT angkaantrean, state FROM booking")
+    assert rows.fetchall() == [(1, "booked")]

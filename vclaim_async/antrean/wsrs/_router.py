@@ -192,7 +192,8 @@ class _Kit:
             custom = self.messages.get(Rule.__members__.get(refusal.rule, Rule.INTERNAL))
             if custom is not None and "{" not in custom:
                 message = custom
-        return self.reply(refusal.code, message)
+        # Mobile JKN knows 201 (refused) and 202 (new patient) only: anything else is a 201.
+        return self.reply(refusal.code if refusal.code in (201, 202) else 201, message)
 
     # --- authentication ------------------------------------------------------------------
 

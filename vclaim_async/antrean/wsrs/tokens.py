@@ -6,8 +6,9 @@ JWT library brings (algorithm negotiation, foreign issuers, key discovery) is us
 one classic failure, accepting an algorithm the header names, cannot happen to a format with one
 fixed algorithm. What remains is thirty lines over :mod:`hmac`: no new dependency. The format
 is ``base64url(payload) "." base64url(HMAC-SHA256(key, payload))`` where the payload is the
-JSON ``{"u": username, "iat": ms, "exp": ms, "n": nonce}`` (epoch milliseconds). The signature is compared with
-:func:`hmac.compare_digest`, and so is the username against ``x-username``.
+JSON ``{"u": username, "iat": ms, "exp": ms, "n": nonce}`` (epoch milliseconds). The
+signature is compared with :func:`hmac.compare_digest`, and so is the username against
+``x-username``.
 
 The key is random per process unless given: several worker processes behind one URL must share
 one ``key`` (or every token is refused by the workers that did not issue it).
