@@ -64,6 +64,8 @@ def test_paths_from_a_file(
          "--paths"),
         (["http://127.0.0.1:9", "--username", "u", "--password", "p", "--token-ttl", "-1"],
          "--token-ttl"),
+        (["http://127.0.0.1:9", "--username", "u", "--password", "p", "--leave", "BED,x"],
+         "--leave"),
     ],
 )  # fmt: skip
 def test_usage_errors_exit_2(

@@ -7,7 +7,9 @@ scenario as failed.
 
 from __future__ import annotations
 
+import datetime
 import sqlite3
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -15,8 +17,16 @@ import msgspec
 import pytest
 
 from examples.wsrs_app import SqliteBackend, create_app
-from vclaim_async.antrean.wsrs import BookingOrder, Refusal, TokenCheck, TokenSigner, _router, rules
-from vclaim_async.antrean.wsrs.uat import UatOptions, UatReport, run_uat
+from vclaim_async.antrean.wsrs import (
+    WIB,
+    BookingOrder,
+    Refusal,
+    TokenCheck,
+    TokenSigner,
+    _router,
+    rules,
+)
+from vclaim_async.antrean.wsrs.uat import FixtureSession, UatOptions, UatReport, run_uat
 
 from .conftest import PASSWORD, USERNAME, serve
 
@@ -203,3 +213,39 @@ async def test_the_rehearsal_cancels_what_a_broken_server_wrongly_booked(
     active = conn.execute("SELECT kodebooking, state FROM booking WHERE state != 'cancelled'")
     assert [row[0] for row in active] == report.left_behind
     assert len(report.left_behind) == 1
+
+
+async def test_the_hospitals_own_fixtures_on_a_clock_both_sides_share(
+    backend: SqliteBackend,
+) -> None:
+    # Monday 7 December 2026, 13:00 WIB, moving with real time: BED's 08:00-12:00 is over,
+    # its poli is closed on Saturday, and the doctor is on leave on Tuesday.
+    base = datetime.datetime(2026, 12, 7, 13, 0, tzinfo=WIB).timestamp()
+    started = time.time()
+
+    def clock() -> float:
+        return base + time.time() - started
+
+    backend.add_leave(90003, datetime.date(2026, 12, 8))
+    bed = ("BED", 90003, "08:00-12:00")
+    fixtures = {
+        "on_leave": FixtureSession(*bed, datetime.date(2026, 12, 8)),
+        "poli_closed": FixtureSession(*bed, datetime.date(2026, 12, 12)),
+        "registration_closed": FixtureSession(*bed, datetime.date(2026, 12, 7)),
+    }
+    app = create_app(backend, credentials={USERNAME: PASSWORD}, token_ttl=1.0, clock=clock)
+    with serve(app) as url:
+        report = await run_uat(options(url, token_ttl=1.0, **fixtures), clock=clock)
+    assert report.ok, failed(report)
+    got = {s.scenario: s.got for s in report.scenarios if s.service == "ambilantrean"}
+    assert got["doctor on leave"] == "201 Jadwal dokter sedang libur ditanggal ini"
+    assert got["poli closed that day"] == "201 Pendaftaran ke Poli Ini Sedang Tutup"
+    assert got["registration closed (session over)"] == (
+        "201 Pendaftaran Ke Poli Bedah Sudah Tutup Jam 12:00"
+    )
+    # A server that ignores the leave is caught.
+    backend2 = SqliteBackend(backend.path.with_name("other.sqlite3"))
+    app = create_app(backend2, credentials={USERNAME: PASSWORD}, clock=clock)
+    with serve(app) as url:
+        report = await run_uat(options(url, on_leave=fixtures["on_leave"]), clock=clock)
+    assert failed(report) == {"statusantrean: doctor on leave", "ambilantrean: doctor on leave"}

@@ -15,7 +15,13 @@ from pathlib import Path
 import msgspec
 
 from ..antrean.wsrs.paths import KHANZA_PATHS, resolve_paths
-from ..antrean.wsrs.uat import REFERENCE_PATIENT, REFERENCE_SESSION, UatOptions, run_uat
+from ..antrean.wsrs.uat import (
+    REFERENCE_PATIENT,
+    REFERENCE_SESSION,
+    FixtureSession,
+    UatOptions,
+    run_uat,
+)
 from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError, echo, escape_c1, positive_int
 
 __all__ = ["register_uat"]
@@ -73,6 +79,17 @@ def register_uat(
         metavar="SECONDS",
         help="the server's token lifetime: waited out once to test the expired token",
     )
+    for flag, what in (
+        ("--leave", "a session on a date its doctor is on leave"),
+        ("--closed", "a session on a date its poli is closed"),
+        ("--ended", "a session today that is already over (registration closed)"),
+    ):
+        parser.add_argument(
+            flag,
+            type=_fixture,
+            metavar="POLI,DOKTER,JAM,DATE",
+            help=f"{what}: expect refusals (e.g. BED,90003,08:00-12:00,2026-12-12)",
+        )
     parser.add_argument(
         "--quota-fill-max",
         type=positive_int,
@@ -85,6 +102,13 @@ def register_uat(
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(func=_uat)
+
+
+def _fixture(text: str) -> FixtureSession:
+    try:
+        return FixtureSession.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _paths(value: str) -> dict[str, str]:
@@ -124,6 +148,9 @@ async def _uat(args: argparse.Namespace) -> int:
         norm=args.norm,
         token_ttl=args.token_ttl,
         quota_fill_max=args.quota_fill_max,
+        on_leave=args.leave,
+        poli_closed=args.closed,
+        registration_closed=args.ended,
         timeout=args.timeout,
     )
     report = await run_uat(options)

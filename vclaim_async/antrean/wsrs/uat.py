@@ -39,7 +39,7 @@ import msgspec
 from .paths import KHANZA_PATHS
 from .rules import WIB
 
-__all__ = ["ScenarioResult", "UatOptions", "UatReport", "run_uat"]
+__all__ = ["FixtureSession", "ScenarioResult", "UatOptions", "UatReport", "run_uat"]
 
 #: The seeded session and patient of ``examples/wsrs_app.py`` (the defaults of the options).
 REFERENCE_SESSION = ("ANA", 90001, "00:00-23:59")
@@ -75,6 +75,23 @@ POLI_TEXT = "Poli Tidak Ditemukan"
 DATE_FORMAT_PREFIX = "Format Tanggal"
 
 
+class FixtureSession(msgspec.Struct, frozen=True):
+    """A session on a date that the server should refuse (see :class:`UatOptions`)."""
+
+    kodepoli: str
+    kodedokter: int
+    jampraktek: str
+    tanggal: datetime.date
+
+    @classmethod
+    def parse(cls, text: str) -> FixtureSession:
+        """``KODEPOLI,KODEDOKTER,JAMPRAKTEK,YYYY-MM-DD``; ``ValueError`` when it is not."""
+        parts = [p.strip() for p in text.split(",")]
+        if len(parts) != 4 or not parts[1].isdigit():
+            raise ValueError(f"expected KODEPOLI,KODEDOKTER,JAMPRAKTEK,YYYY-MM-DD, got {text!r}")
+        return cls(parts[0], int(parts[1]), parts[2], datetime.date.fromisoformat(parts[3]))
+
+
 class UatOptions(msgspec.Struct, frozen=True, kw_only=True):
     """What to rehearse against. ``paths``: service name → path (SIMRS Khanza's by default)."""
 
@@ -90,6 +107,12 @@ class UatOptions(msgspec.Struct, frozen=True, kw_only=True):
     norm: str = REFERENCE_PATIENT[2]
     token_ttl: float | None = None
     quota_fill_max: int = 40
+    #: Optional fixtures only the hospital can set up, each a session on a date that must be
+    #: refused: the doctor on leave, the poli closed that day, and today's session already
+    #: over (registration closed). Run only when given.
+    on_leave: FixtureSession | None = None
+    poli_closed: FixtureSession | None = None
+    registration_closed: FixtureSession | None = None
     timeout: float = 15.0
 
 
@@ -615,6 +638,31 @@ class _Rehearsal:
             "card number of 12 digits",
             await self.post("jadwaloperasipasien", {"nopeserta": o.nomorkartu[:12]}),
         )
+
+        # The hospital's own fixtures, when named.
+        fixtures = (
+            ("doctor on leave", o.on_leave),
+            ("poli closed that day", o.poli_closed),
+            ("registration closed (session over)", o.registration_closed),
+        )
+        for scenario, fixture in fixtures:
+            if fixture is None:
+                continue
+            where: dict[str, Any] = {
+                "kodepoli": fixture.kodepoli,
+                "kodedokter": fixture.kodedokter,
+                "jampraktek": fixture.jampraktek,
+            }
+            self.expect_refusal(
+                "statusantrean",
+                scenario,
+                await self.post("statusantrean", self.session(fixture.tanggal, **where)),
+            )
+            self.expect_refusal(
+                "ambilantrean",
+                scenario,
+                await self.book(self.booking(fixture.tanggal, None, **where)),
+            )
 
         # The quota, filled on the last open day with new patients, then one more.
         await self.quota(later[-1] if later else None)
