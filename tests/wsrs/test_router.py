@@ -402,3 +402,21 @@ async def test_a_booking_whose_caller_gave_up_lands_once_and_a_retry_is_refused_
     assert meta(retry)[1].startswith("Nomor Antrean Hanya Dapat Diambil 1 Kali")
     rows = sqlite3.connect(backend.path).execute("SELECT angkaantrean, state FROM booking")
     assert rows.fetchall() == [(1, "booked")]
+
+
+async def test_a_body_past_64_kib_is_refused_without_reading_it_all(client: Client) -> None:
+    big = b'{"kodebooking": "' + b"A" * 70_000 + b'"}'
+
+    async def chunks() -> Any:
+        for start in range(0, len(big), 8192):
+            yield big[start : start + 8192]
+
+    headers = {"x-token": client.token, "x-username": USERNAME}
+    for data in (big, chunks()):  # with a Content-Length, and chunked without one
+        async with client.http.post(f"{client.url}/sisaantrean", data=data, headers=headers) as r:
+            assert r.status == 200
+            body = await r.json()
+        assert body["metadata"] == {
+            "message": "Format request tidak sesuai: body too large",
+            "code": 201,
+        }
