@@ -23,6 +23,8 @@ def register(
         help="Antrean RS (Mobile JKN queue): UAT rehearsal of a WS RS",
         description="Antrean RS commands.",
     )
-    commands = group.add_subparsers(dest="antrean_command", metavar="COMMAND")
+    commands = group.add_subparsers(
+        dest="antrean_command", metavar="COMMAND", help="the Antrean command to run"
+    )
     commands.required = True
     register_uat(commands, parent)
