@@ -31,6 +31,9 @@ LAYERS: dict[str, int] = {
     "resources": 4, "antrean.resources": 4,
     # 5: the client (a service's client on the shared ServiceClient)
     "_client": 5, "antrean._client": 5,
+    # The WS RS kit (the hospital's server half of Antrean): imports only its own modules
+    # (and FastAPI, lazily, in _router); the command line's `antrean uat` sits above it.
+    "antrean.wsrs": 5,
     # 6: the top: the public namespace, the command line, the simulator
     "__init__": 6, "__main__": 6, "cli": 6, "testing": 6, "antrean": 6,
 }  # fmt: skip
@@ -133,3 +136,19 @@ def test_the_checker_sees_the_imports_it_must_refuse() -> None:
     assert "resources.peserta" in imports_of(PACKAGE / "_client.py")
     assert layer_of("resources.sep") > layer_of("_reconcile") > layer_of("models.sep")
     assert layer_of("testing.routes.sep") == TOP and layer_of("cli.check") == TOP
+    assert "antrean.wsrs.uat" in imports_of(PACKAGE / "cli" / "antrean_uat.py")
+
+
+def test_nothing_outside_the_wsrs_router_imports_fastapi() -> None:
+    # FastAPI is the optional `server` extra: only the WS RS router may import it.
+    allowed = {"antrean.wsrs._router"}
+    for path in SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [
+            alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+            for alias in node.names
+        ] + [
+            node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+        ]  # fmt: skip
+        uses = any(n.split(".")[0] in ("fastapi", "starlette") for n in names)
+        assert not uses or _module_name(path) in allowed, _module_name(path)

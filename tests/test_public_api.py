@@ -51,3 +51,20 @@ def test_the_antrean_contract_names_exist() -> None:
 def test_the_version_is_the_installed_distribution_version() -> None:
     assert vclaim_async.__version__ == metadata.version("vclaim-async")
     assert vclaim_async.__version__ != "0+unknown"
+
+
+def test_the_wsrs_kit_lists_its_public_names_sorted() -> None:
+    # create_router and TaskSink are loaded on first use (FastAPI is the optional extra).
+    import vclaim_async.antrean.wsrs as wsrs
+
+    public = {
+        name
+        for name, value in vars(wsrs).items()
+        if name.isidentifier()
+        and not name.startswith("_")
+        and not isinstance(value, types.ModuleType)
+    } - {"annotations", "TYPE_CHECKING", "Any"}
+    assert set(wsrs.__all__) == public | {"create_router", "TaskSink"}
+    assert wsrs.__all__ == sorted(wsrs.__all__, key=_isort_key)
+    for name in wsrs.__all__:
+        assert getattr(wsrs, name) is not None, name

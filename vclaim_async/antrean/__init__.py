@@ -3,7 +3,8 @@
 ``from vclaim_async.antrean import AntreanClient, AntreanConfig, TaskId``; see
 ``docs/antrean.md``. The errors it raises live with VClaim's in :mod:`vclaim_async.errors`
 (:class:`~vclaim_async.errors.AlreadyRecordedError` for code 208,
-:class:`~vclaim_async.errors.TaskRuleError` for task-rule refusals).
+:class:`~vclaim_async.errors.TaskRuleError` for task-rule refusals). The hospital-hosted half
+that Mobile JKN calls (WS RS) is :mod:`vclaim_async.antrean.wsrs`.
 """
 
 from .._config import ANTREAN_BASE_URLS, AntreanConfig

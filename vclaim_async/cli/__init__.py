@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from .. import __version__
 from ..errors import VClaimError
-from . import check, lookup, tools
+from . import antrean, check, lookup, tools
 from .common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, CliError, clean
 
 __all__ = ["build_parser", "main"]
@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_parser(sub, common)
     lookup.add_parsers(sub, common)
     tools.add_parsers(sub, common)
+    antrean.register(sub, common)
     return parser
 
 
