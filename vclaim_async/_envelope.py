@@ -16,13 +16,12 @@ import msgspec
 
 from . import _crypto, _lzstring
 from .errors import (
-    APIError,
     DecodeError,
     DecryptError,
     GatewayError,
     HTTPStatusError,
-    NotFoundError,
     ResponseTooLargeError,
+    api_error,
     excerpt,
 )
 
@@ -118,8 +117,8 @@ def parse_envelope(
             excerpt=excerpt(body, secrets=secrets),
             endpoint=endpoint,
         )
-    error = NotFoundError if code == "201" else APIError
-    raise error(code, message, status=status, endpoint=endpoint)
+    # Code "201" splits into NotFoundError / RefusedError by its text (errors.api_error).
+    raise api_error(code, message, status=status, endpoint=endpoint)
 
 
 def _ciphertext(value: str) -> bytes | None:
