@@ -49,6 +49,8 @@ __all__ = [
     "VClaimConnectionError",
     "VClaimError",
     "VClaimTimeoutError",
+    "api_error",
+    "is_not_found",
 ]
 
 #: The most characters of a response body an exception keeps as evidence.
