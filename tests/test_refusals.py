@@ -14,8 +14,11 @@ import pytest
 
 from vclaim_async import APIError, NotFoundError, RefusedError, _envelope
 from vclaim_async.errors import (
+    DecodeError,
     GatewayError,
     HTTPStatusError,
+    VClaimConnectionError,
+    VClaimError,
     api_error,
     excerpt,
     is_not_found,
@@ -144,6 +147,20 @@ def test_excerpt_masks_then_escapes() -> None:
     assert text == "kartu 0001*****7890\\x1b[0m"
     error = HTTPStatusError("unexpected status", status=500, excerpt=text)
     assert "\x1b" not in str(error)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        VClaimError("bad \x1b[31m"),
+        DecodeError("answer does not match Peserta: Invalid enum value '\x1b]0;x\x07'"),
+        VClaimConnectionError("reset\r\nINFO forged"),
+        GatewayError("gateway \x9b2J", status=502, excerpt="ok"),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_every_error_string_escapes_controls(error: VClaimError) -> None:
+    assert not re.search("[\x00-\x1f\x7f-\x9f]", str(error)), repr(str(error))
 
 
 def test_plain_text_is_unchanged() -> None:

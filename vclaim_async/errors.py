@@ -90,8 +90,10 @@ class VClaimError(Exception):
         self.attempts = None
 
     def __str__(self) -> str:
-        base = super().__str__()
-        parts = [p for p in (self.endpoint and f"endpoint={self.endpoint}",) if p]
+        # Control characters from server text (a msgspec message quoting a value, a gateway's
+        # words) are shown escaped wherever they got into the message.
+        base = printable(super().__str__())
+        parts = [p for p in (self.endpoint and f"endpoint={printable(self.endpoint)}",) if p]
         if self.attempts and self.attempts > 1:
             parts.append(f"attempts={self.attempts}")
         return f"{base} ({', '.join(parts)})" if parts else base
