@@ -98,3 +98,14 @@ def test_the_built_site_shows_fields_and_the_indonesian_guide(tmp_path: Path) ->
     assert "no_kartu str noKartu required" in text
     guide = (site / "id" / "kesalahan" / "index.html").read_text(encoding="utf-8")
     assert "Panduan kesalahan" in guide and "Status Peserta Tidak Aktif" in guide
+
+
+def test_every_model_field_has_a_meaning(package: Any) -> None:
+    """A new field needs a docstring, a line comment or an entry in tools/griffe_fields.py."""
+    missing = []
+    for module, name in documented():
+        text = package[f"models.{module}.{name}"].docstring.value
+        for row in re.finditer(r"^\| `(\w+)` \| `[^`]+` \| `(\w+)` \| [^|]+ \|(.*)\|$", text, re.M):
+            if not row.group(3).strip():
+                missing.append(f"{name}.{row.group(1)} ({row.group(2)})")
+    assert not missing, missing
