@@ -96,6 +96,9 @@ def test_not_found_texts(message: str) -> None:
         "Status Peserta Tidak Aktif",
         "dpjpLayan tidak boleh kosong",
         "Kode Dokter tidak ditemukan",  # a code the caller sent: a wrong request
+        "Poli tidak ditemukan",  # a clinic code BPJS's reference does not hold
+        "Data Dokter DPJP tidak ditemukan",
+        "Diagnosa tidak ditemukan",
         "Format request tidak valid: t_sep.poli tidak ditemukan",
         "Parameter tidak sesuai",
         "Tidak ada hak akses untuk PPK ini",
@@ -107,6 +110,13 @@ def test_refused_texts(message: str) -> None:
     error = api_error("201", message)
     assert type(error) is RefusedError
     assert isinstance(error, APIError) and not isinstance(error, NotFoundError)
+
+
+def test_a_reference_look_up_without_a_match_is_not_found() -> None:
+    # The same words on a referensi search mean "no match", not "you sent a wrong code".
+    error = api_error("201", "Poli tidak ditemukan", endpoint="referensi.list_poli")
+    assert isinstance(error, NotFoundError)
+    assert isinstance(api_error("201", "Poli tidak ditemukan", endpoint="sep.insert"), RefusedError)
 
 
 def test_other_codes_stay_plain_api_errors() -> None:

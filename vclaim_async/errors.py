@@ -267,9 +267,16 @@ _NOT_FOUND_PHRASE = re.compile(
     re.IGNORECASE,
 )
 # ... unless what is missing is a value the caller sent: a reference code ("Kode Dokter tidak
-# ditemukan"), a request field or format ("Format request tidak valid: x tidak ditemukan"),
-# a parameter. That is a wrong request, not a missing record.
-_INPUT_SUBJECT = re.compile(r"^\s*(?:kode|format|parameter|param|field|kolom)\b", re.IGNORECASE)
+# ditemukan", "Poli tidak ditemukan": a clinic, doctor, facility, diagnosis ... that BPJS's
+# reference lists do not hold), a request field or format ("Format request tidak valid: x
+# tidak ditemukan"), a parameter. That is a wrong request, not a missing record. On a
+# reference look-up itself (``referensi.*``) a "not found" is simply no match.
+_INPUT_SUBJECT = re.compile(
+    r"^\s*(?:data\s+)?(?:kode|format|parameter|param|field|kolom|user|poli|klinik|dokter|dpjp|ppk"
+    r"|faskes|diagnosa|diagnosis|prosedur|procedure|tindakan|obat|spesialis|spesialistik|ruang"
+    r"|kelas|propinsi|provinsi|kabupaten|kecamatan|cara\s+keluar|pasca\s+pulang)\b",
+    re.IGNORECASE,
+)
 # The request clashes with a record BPJS already holds.
 _CONFLICT = re.compile(
     r"\bsudah\s+(?:ada|terbit|diterbitkan|digunakan|dipakai|dibuat|terdaftar|pernah)\b"
@@ -282,18 +289,23 @@ _NO_SUCH_NUMBER = re.compile(
 )
 
 
-def is_not_found(message: str) -> bool:
+def is_not_found(message: str, endpoint: str | None = None) -> bool:
     """True when BPJS's code-201 ``message`` says a participant, SEP, referral or data is absent.
 
     ``"Data Peserta Tidak Ditemukan"``, ``"SEP Tidak Ditemukan atau sudah dihapus"``,
     ``"Data Tidak Ada"`` and ``"No.Kartu Tidak Sesuai"`` are; ``"Status Peserta Tidak Aktif"``,
-    ``"dpjpLayan tidak boleh kosong"`` and ``"Kode Dokter tidak ditemukan"`` (a code the caller
-    sent) are not.
+    ``"dpjpLayan tidak boleh kosong"``, ``"Kode Dokter tidak ditemukan"`` and ``"Poli tidak
+    ditemukan"`` (a reference code the caller sent) are not, except on a reference look-up
+    (``endpoint`` ``"referensi.…"``), where "not found" means no match.
     """
     text = " ".join(message.split())
     if _NO_SUCH_NUMBER.match(text):
         return True
-    return bool(_NOT_FOUND_PHRASE.search(text)) and not _INPUT_SUBJECT.match(text)
+    if not _NOT_FOUND_PHRASE.search(text):
+        return False
+    if endpoint is not None and endpoint.startswith("referensi."):
+        return True
+    return not _INPUT_SUBJECT.match(text)
 
 
 def api_error(
@@ -305,7 +317,7 @@ def api_error(
     (:func:`is_not_found`); any other code a plain :class:`APIError`.
     """
     if code == "201":
-        kind: type[APIError] = NotFoundError if is_not_found(message) else RefusedError
+        kind: type[APIError] = NotFoundError if is_not_found(message, endpoint) else RefusedError
         return kind(code, message, status=status, endpoint=endpoint)
     return APIError(code, message, status=status, endpoint=endpoint)
 
