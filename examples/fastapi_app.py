@@ -31,6 +31,7 @@ from vclaim_async import (
     EligibilitySummary,
     NotFoundError,
     Peserta,
+    RefusedError,
     VClaimClient,
     VClaimConfig,
     VClaimError,
@@ -129,8 +130,10 @@ async def eligibility(
             peserta = await peserta_api.by_card(identifier, date)
     except ValueError as exc:  # malformed: nothing was sent to BPJS
         raise HTTPException(422, str(exc)) from None
-    except NotFoundError as exc:  # BPJS code 201
+    except NotFoundError as exc:  # BPJS code 201: no such participant
         raise HTTPException(404, exc.message) from None
+    except RefusedError as exc:  # BPJS code 201: a business refusal, not a missing record
+        raise HTTPException(409 if exc.conflict else 422, exc.message) from None
     except AuthenticationError:
         logger.exception("BPJS refused our credentials")
         raise HTTPException(503, "eligibility service misconfigured") from None

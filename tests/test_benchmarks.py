@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow  # seconds of CPU: .ci/run runs it with -m slow
 def test_quick_benchmark_run_prints_its_table() -> None:
     # The overhead case exercises the server process, the pinned clock and the client
     # internals the benchmarks lean on; decode needs nothing but msgspec.

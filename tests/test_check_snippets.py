@@ -79,6 +79,7 @@ def test_the_readme_and_every_docs_page_are_checked() -> None:
     assert {ROOT / "docs" / "quickstart.md", ROOT / "docs" / "errors.md"} <= set(files)
 
 
+@pytest.mark.slow  # seconds of CPU: .ci/run runs it with -m slow
 def test_a_wrong_block_fails_at_its_markdown_line(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text(

@@ -13,6 +13,7 @@ from vclaim_async.errors import (
     GatewayError,
     HTTPStatusError,
     NotFoundError,
+    RefusedError,
 )
 from vclaim_async.models.peserta import PesertaPayload
 
@@ -45,12 +46,17 @@ def test_success_shapes(body: bytes) -> None:
         (b'{"metaData":{"code":"201","message":"No.Kartu Tidak Sesuai"},"response":null}',
          NotFoundError, "201"),
         (b'{"metadata":{"code":201,"message":"Data Tidak Ada"}}', NotFoundError, "201"),
+        (b'{"metaData":{"code":"201","message":"Status Peserta Tidak Aktif"},"response":null}',
+         RefusedError, "201"),
+        (b'{"metaData":{"code":"201","message":"dpjpLayan tidak boleh kosong"}}',
+         RefusedError, "201"),
         (b'{"metaData":{"code":"202","message":"Sudah terbit SEP"},"response":null}',
          APIError, "202"),
         # Success is decided by the code, never by the message.
         (b'{"metaData":{"code":"500","message":"OK"},"response":null}', APIError, "500"),
     ],
-    ids=["201", "201-number-no-response", "202", "ok-message-bad-code"],
+    ids=["201", "201-number-no-response", "201-refused", "201-refused-field", "202",
+         "ok-message-bad-code"],
 )  # fmt: skip
 def test_business_errors(body: bytes, error: type[APIError], code: str) -> None:
     with pytest.raises(error) as info:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import subprocess
@@ -135,6 +136,38 @@ def test_fastapi_example_serves_the_simulator_when_asked(
         assert client.get("/eligibility/9999996668027").json()["active"] is True
         assert client.get("/eligibility/0009999999999").status_code == 404
         assert client.get("/eligibility/123").status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("message", "status"),
+    [
+        ("Data Peserta Tidak Ditemukan", 404),
+        ("Status Peserta Tidak Aktif", 422),
+        ("Format Tanggal SEP tidak sesuai", 422),
+        ("Sudah terbit SEP untuk peserta ini", 409),
+    ],
+)
+def test_fastapi_example_maps_refusals_to_422_or_409_not_404(
+    fastapi_app: ModuleType, monkeypatch: pytest.MonkeyPatch, message: str, status: int
+) -> None:
+    """A BPJS refusal is no missing record: 404 only for "not found" (issue 21)."""
+    from fastapi.testclient import TestClient
+
+    from vclaim_async import _envelope
+
+    body = json.dumps({"metaData": {"code": "201", "message": message}, "response": None})
+    monkeypatch.setenv("VCLAIM_SANDBOX", "1")
+    with TestClient(fastapi_app.app) as client:
+        resource = type(fastapi_app.app.state.vclaim.peserta)
+
+        async def answer(self: object, card: str, date: object = None) -> object:
+            # What the client raises for this answer from BPJS, whatever the simulator holds.
+            return _envelope.parse_envelope(200, body.encode(), endpoint="peserta.by_card")
+
+        monkeypatch.setattr(resource, "by_card", answer)
+        response = client.get("/eligibility/9999996668027")
+    assert response.status_code == status
+    assert response.json()["detail"] == message
 
 
 def test_fastapi_example_refuses_to_start_on_a_partial_configuration(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
+import pytest
+
 from vclaim_async import RetryPolicy, VClaimClient, VClaimError
 from vclaim_async.models.peserta import PesertaPayload
 from vclaim_async.testing import VClaimSimulator
@@ -14,6 +16,7 @@ CAP = 50
 POLICY = RetryPolicy(attempts=4, initial_backoff=0.005, max_backoff=0.02, jitter=0.005)
 
 
+@pytest.mark.slow  # seconds of CPU: .ci/run runs it with -m slow
 async def test_10000_lookups_under_502s_timeouts_and_resets() -> None:
     # max_recorded=None: the check below counts every request, more than the default keeps.
     async with VClaimSimulator(participant_count=500, seed=99, max_recorded=None) as sim:

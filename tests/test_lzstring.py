@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vclaim_async._lzstring import (
+    DEFAULT_MAX_LENGTH,
     LZStringError,
     compress_to_encoded_uri_component,
     decompress_from_encoded_uri_component,
@@ -257,6 +258,18 @@ def test_max_length_stops_a_quadratic_stream_early() -> None:
     assert len(decompress(bomb)) == 2001 * 2002 // 2
     with pytest.raises(LZStringError, match="more than 5000 characters"):
         decompress(bomb, max_length=5000)
+
+
+def test_no_max_length_is_still_bounded() -> None:
+    # Issue 21: None meant "unbounded"; 6,000 self-referencing codes (~14 KB) would decode to
+    # 18 million units. The default bound stops it, on whichever decoder is in use.
+    fields, size = [(0, 2), (ord("a"), 8)], 4
+    for _ in range(6000):
+        fields.append((size, size.bit_length()))
+        size += 1
+    fields.append((2, size.bit_length()))
+    with pytest.raises(LZStringError, match=f"more than {DEFAULT_MAX_LENGTH} characters"):
+        decompress(_pack(fields))
 
 
 def test_max_length_zero_allows_only_the_empty_text() -> None:

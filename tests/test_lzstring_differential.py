@@ -173,3 +173,41 @@ def test_corrupted_vector_decodes_alike(data: st.DataObject) -> None:
     cut = data.draw(st.integers(pos + 1, len(lz)))
     bound = data.draw(st.none() | st.integers(0, 900))
     _same(lz[:pos] + char + lz[pos + 1 : cut], max_length=bound)
+
+
+# -- bounds (issue 21): no unbounded default, and no bound the compiled offsets cannot hold ----
+
+
+def _bomb(codes: int) -> str:
+    """ "a", then each code the entry it defines: ``codes`` codes decode to ~codes**2/2 units."""
+    fields, size = [(0, 2), (ord("a"), 8)], 4
+    for _ in range(codes):
+        fields.append((size, size.bit_length()))
+        size += 1
+    fields.append((2, size.bit_length()))
+    return _pack(fields)
+
+
+def test_both_decoders_share_the_bounds() -> None:
+    assert _lzstring_c.DEFAULT_MAX_LENGTH == _lzstring.DEFAULT_MAX_LENGTH == 1 << 24
+    assert _lzstring_c.MAX_LENGTH_CEILING == _lzstring.MAX_LENGTH_CEILING == (1 << 31) - 1
+
+
+def test_no_max_length_means_the_default_bound_not_none() -> None:
+    # 6,000 codes (~14 KB of LZ-string) would decode to 18,009,001 units, past 2**24.
+    bomb = _bomb(6000)
+    assert len(bomb) < 20_000
+    assert _same(bomb) == (
+        "LZStringTooLongError",
+        f"LZ-string of length {len(bomb)} decodes to more than 16777216 characters",
+    )
+    # Asked for explicitly, the bound is the caller's.
+    assert _same(bomb, max_length=20_000_000) == ("ok", "a" * (6001 * 6002 // 2))
+
+
+@pytest.mark.parametrize("bound", [(1 << 31) - 1, 1 << 31, 1 << 40, 1 << 70])
+def test_a_bound_past_the_ceiling_is_the_ceiling(bound: int) -> None:
+    # The same answer as any large bound (1 << 70 overflows Py_ssize_t in the compiled one).
+    text = pure(PARTICIPANT)
+    assert _same(PARTICIPANT, max_length=bound) == ("ok", text)
+    assert _lzstring._limit(bound) == _lzstring.MAX_LENGTH_CEILING

@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import AlreadyRecordedError, APIError, NotFoundError, TaskRuleError
+from .errors import (
+    AlreadyRecordedError,
+    APIError,
+    NotFoundError,
+    RefusedError,
+    TaskRuleError,
+    is_not_found,
+)
 
 __all__ = ["REPLIES", "Reply", "antrean_error", "classify", "is_unknown_booking"]
 
@@ -57,7 +64,8 @@ def classify(code: str, message: str) -> tuple[type[APIError], int | None, str]:
     """The error class, the task id named (or None) and the rule reason for one refusal.
 
     A known text decides; otherwise code ``208`` is "already recorded", ``201`` "no data or a
-    refusal" (:class:`NotFoundError`) and anything else a plain :class:`APIError`.
+    refusal" (:class:`NotFoundError` or :class:`RefusedError` by its text, as for VClaim) and
+    anything else a plain :class:`APIError`.
     """
     head = message[:_SCAN_LIMIT]
     for reply in REPLIES:
@@ -70,7 +78,7 @@ def classify(code: str, message: str) -> tuple[type[APIError], int | None, str]:
     if code == "208":
         return AlreadyRecordedError, None, ""
     if code == "201":
-        return NotFoundError, None, ""
+        return (NotFoundError if is_not_found(message) else RefusedError), None, ""
     return APIError, None, ""
 
 

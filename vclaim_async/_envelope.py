@@ -24,8 +24,8 @@ from .errors import (
     DecryptError,
     GatewayError,
     HTTPStatusError,
-    NotFoundError,
     ResponseTooLargeError,
+    api_error,
     excerpt,
 )
 
@@ -42,13 +42,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-
-def _vclaim_error(
-    code: str, message: str, *, status: int = 200, endpoint: str | None = None
-) -> APIError:
-    error = NotFoundError if code == "201" else APIError
-    return error(code, message, status=status, endpoint=endpoint)
 
 
 @dataclass(frozen=True)
@@ -68,8 +61,8 @@ class Dialect:
     listed: bool = False
 
 
-#: VClaim 2.0: ``metaData``, code ``"200"``; ``"201"`` is "no data".
-VCLAIM = Dialect("vclaim", frozenset({"200"}), _vclaim_error)
+#: VClaim 2.0: ``metaData``, code ``"200"``; ``"201"`` is "not found" or "refused" by its text.
+VCLAIM = Dialect("vclaim", frozenset({"200"}), api_error)
 #: Antrean RS: ``metadata``, numeric codes, success ``1`` (references) or ``200``; ``208`` is
 #: "already recorded"; decrypted lists come bare or as ``{"list": [...]}`` (notes §2.4-§2.7).
 ANTREAN = Dialect("antrean", frozenset({"1", "200"}), antrean_error, listed=True)
@@ -172,6 +165,7 @@ def parse_envelope(
             excerpt=excerpt(body, secrets=secrets),
             endpoint=endpoint,
         )
+    # VClaim's code "201" splits into NotFoundError / RefusedError by its text (errors.api_error).
     raise dialect.error(code, message, status=status, endpoint=endpoint)
 
 

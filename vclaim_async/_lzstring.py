@@ -31,6 +31,8 @@ from array import array
 from itertools import repeat
 
 __all__ = [
+    "DEFAULT_MAX_LENGTH",
+    "MAX_LENGTH_CEILING",
     "LZStringError",
     "compress_to_encoded_uri_component",
     "decompress_from_encoded_uri_component",
@@ -40,6 +42,15 @@ __all__ = [
 #: here rather than in ``_config`` because the choice is made at import, before any config
 #: exists (as aiohttp's ``AIOHTTP_NO_EXTENSIONS``).
 NO_EXTENSIONS = bool(os.environ.get("VCLAIM_NO_EXTENSIONS"))
+
+#: The bound when the caller gives no ``max_length``: 16 Mi UTF-16 units (32 MiB of text), twice
+#: what the client's default 8 MiB response bound lets through. A crafted stream of a few KB can
+#: expand quadratically; "no bound" was never a safe default.
+DEFAULT_MAX_LENGTH = 1 << 24
+#: The most any decode produces, whatever ``max_length`` says (a larger one is this one): the
+#: compiled decoder keeps dictionary offsets in 32 bits, and 2**31 - 1 units (4 GiB of text)
+#: keeps every offset and length far from wrapping. Both decoders apply it, so they agree.
+MAX_LENGTH_CEILING = (1 << 31) - 1
 
 
 class LZStringError(ValueError):
@@ -109,11 +120,11 @@ def _too_long(length: int, max_length: int) -> LZStringError:
 
 def _limit(max_length: int | None) -> int:
     if max_length is None:
-        return sys.maxsize
+        return DEFAULT_MAX_LENGTH
     limit = operator.index(max_length)
     if limit < 0:
         raise ValueError(f"max_length must be None or >= 0, not {limit}")
-    return limit
+    return min(limit, MAX_LENGTH_CEILING)
 
 
 def _over(length: int, max_length: int, end: int) -> LZStringError:
@@ -144,6 +155,8 @@ def _py_decompress_from_encoded_uri_component(data: str, *, max_length: int | No
     ``max_length`` bounds the output in UTF-16 code units (JavaScript's ``length``; the same as
     Python's ``len`` unless the text has astral characters, which take two): :class:`LZStringError`
     as soon as the output would exceed it, since a crafted stream can expand quadratically.
+    ``None`` means :data:`DEFAULT_MAX_LENGTH`, and a bound above :data:`MAX_LENGTH_CEILING` is
+    that ceiling.
     """
     limit = _limit(max_length)
     length = len(data)

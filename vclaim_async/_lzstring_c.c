@@ -32,8 +32,14 @@ static PyObject *lz_too_long = NULL;
  * built LSB-first), 0xFF outside A-Za-z0-9+-$. "$" is 64 in JS, whose low six bits are 0. */
 static uint8_t rev6[256];
 
-/* 32 bits each: half the cache footprint of Py_ssize_t, and an output past 2**32 units
- * (8 GiB) is refused as out of memory. */
+/* 32 bits each: half the cache footprint of Py_ssize_t. They cannot wrap: the output never
+ * passes MAX_LENGTH_CEILING (2**31 - 1) units, whatever max_length says. */
+/* The same bounds as vclaim_async._lzstring (tests/test_lzstring_differential.py checks). */
+#define DEFAULT_MAX_LENGTH ((Py_ssize_t)1 << 24)
+#define MAX_LENGTH_CEILING (((Py_ssize_t)1 << 31) - 1)
+/* The first output buffer is at most this many units; it doubles from there as needed. */
+#define INITIAL_CAP_MAX ((Py_ssize_t)1 << 24)
+
 typedef struct {
     uint32_t off;
     uint32_t len;
@@ -382,7 +388,7 @@ decompress(PyObject *module, PyObject *args, PyObject *kwargs)
                                      keywords, &data, &max_length)) {
         return NULL;
     }
-    Py_ssize_t limit = PY_SSIZE_T_MAX;
+    Py_ssize_t limit = DEFAULT_MAX_LENGTH;
     if (max_length != Py_None) {
         PyObject *index = PyNumber_Index(max_length);
         if (index == NULL) {
@@ -406,7 +412,10 @@ decompress(PyObject *module, PyObject *args, PyObject *kwargs)
                 return NULL;
             }
             PyErr_Clear();
-            limit = PY_SSIZE_T_MAX; /* a bound beyond memory is no bound */
+            limit = MAX_LENGTH_CEILING; /* beyond Py_ssize_t: the ceiling, as any large bound */
+        }
+        if (limit > MAX_LENGTH_CEILING) {
+            limit = MAX_LENGTH_CEILING;
         }
     }
 
@@ -429,11 +438,11 @@ decompress(PyObject *module, PyObject *args, PyObject *kwargs)
 
     /* Real answers expand ~3.7x; start there and double when a stream needs more. */
     state_t s = {NULL, 0, 0, NULL, 0, 0};
-    s.cap = length * 4 + 16;
+    s.cap = length > INITIAL_CAP_MAX / 4 ? INITIAL_CAP_MAX : length * 4 + 16;
     if (limit < s.cap) {
         s.cap = limit + 1;
     }
-    s.dict_cap = length + 16;
+    s.dict_cap = length > INITIAL_CAP_MAX ? INITIAL_CAP_MAX : length + 16;
     s.units = PyMem_Malloc((size_t)s.cap * sizeof(uint16_t));
     s.dict = PyMem_Malloc((size_t)s.dict_cap * sizeof(entry_t));
     PyObject *result;
@@ -475,5 +484,14 @@ PyInit__lzstring_c(void)
         }
         rev6[(uint8_t)alphabet[value]] = (uint8_t)reversed;
     }
-    return PyModule_Create(&module);
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL) {
+        return NULL;
+    }
+    if (PyModule_AddIntConstant(m, "DEFAULT_MAX_LENGTH", (long)DEFAULT_MAX_LENGTH) < 0 ||
+        PyModule_AddIntConstant(m, "MAX_LENGTH_CEILING", (long)MAX_LENGTH_CEILING) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }

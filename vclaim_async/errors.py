@@ -13,7 +13,8 @@
     │   ├── AuthenticationError      401/403: bad cons id, signature, timestamp or user_key
     │   └── RateLimitError           429 "Usage limit exceeded"
     ├── APIError                     BPJS answered, and metaData.code is not "200"
-    │   ├── NotFoundError            code "201": no data, or a business-rule rejection
+    │   ├── NotFoundError            code "201": no such participant, SEP, referral or data
+    │   ├── RefusedError             code "201" refusing on a business rule or a wrong field
     │   ├── AlreadyRecordedError     Antrean code 208: already there (a duplicate); treat as done
     │   └── TaskRuleError            Antrean refused a task event by its rules (order, time, date)
     └── DecodeError                  the answer could not be read (JSON, envelope, model)
@@ -30,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ._redact import redact, scrub, scrub_tail
+from ._redact import printable, redact, scrub, scrub_tail
 
 __all__ = [
     "EXCERPT_LIMIT",
@@ -44,6 +45,7 @@ __all__ = [
     "NotFoundError",
     "OutcomeUnknownError",
     "RateLimitError",
+    "RefusedError",
     "ResponseTooLargeError",
     "TLSError",
     "TaskRuleError",
@@ -51,6 +53,8 @@ __all__ = [
     "VClaimConnectionError",
     "VClaimError",
     "VClaimTimeoutError",
+    "api_error",
+    "is_not_found",
 ]
 
 #: The most characters of a response body an exception keeps as evidence.
@@ -70,7 +74,7 @@ def excerpt(body: bytes | str, limit: int = EXCERPT_LIMIT, *, secrets: Iterable[
         # HTML error pages: keep the words, drop the markup, as a person would read it.
         text = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", text)
         text = re.sub(r"<[^>]*>", " ", text)
-    text = redact(" ".join(text.split()))
+    text = printable(redact(" ".join(text.split())))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -90,8 +94,10 @@ class VClaimError(Exception):
         self.attempts = None
 
     def __str__(self) -> str:
-        base = super().__str__()
-        parts = [p for p in (self.endpoint and f"endpoint={self.endpoint}",) if p]
+        # Control characters from server text (a msgspec message quoting a value, a gateway's
+        # words) are shown escaped wherever they got into the message.
+        base = printable(super().__str__())
+        parts = [p for p in (self.endpoint and f"endpoint={printable(self.endpoint)}",) if p]
         if self.attempts and self.attempts > 1:
             parts.append(f"attempts={self.attempts}")
         return f"{base} ({', '.join(parts)})" if parts else base
@@ -203,20 +209,124 @@ class APIError(VClaimError):
 
     ``code`` is always a string (BPJS sends both ``"201"`` and ``201``); ``message`` is BPJS's
     own text, usually Indonesian (e.g. "No.Kartu Tidak Sesuai"), kept exactly as sent. The
-    exception's ``str()`` masks any card number or NIK inside it.
+    exception's ``str()`` masks any card number or NIK inside it and shows control characters
+    (ESC, CR/LF, C1, bidi overrides) escaped, so a hostile text cannot rewrite a terminal or
+    forge a log line; ``message`` stays raw.
     """
 
     def __init__(
         self, code: str, message: str, *, status: int = 200, endpoint: str | None = None
     ) -> None:
-        super().__init__(f"BPJS code {code}: {redact(message)}", endpoint=endpoint)
+        super().__init__(
+            f"BPJS code {printable(code)}: {printable(redact(message))}", endpoint=endpoint
+        )
         self.code = code
         self.message = message
         self.status = status
 
 
+# -- BPJS code 201: "not found" or "refused" (issue 21) -------------------------------------
+# BPJS answers both "there is no such participant/SEP/referral" and every business refusal
+# ("Status Peserta Tidak Aktif", "dpjpLayan tidak boleh kosong") with code "201". A desk acts
+# differently on each, so the text decides the class. Kept in one region: other error classes
+# go elsewhere in this module.
+
+
 class NotFoundError(APIError):
-    """BPJS code ``"201"``: no data for that number or date, or a business-rule rejection."""
+    """BPJS code ``"201"`` saying what was asked for is not there.
+
+    A participant ("Data Peserta Tidak Ditemukan", or BPJS's "No.Kartu Tidak Sesuai" /
+    "NIK Tidak Sesuai" for a number no participant has), a SEP, a referral, a control letter,
+    or no data at all for a number or date ("Data Tidak Ditemukan", "Data Tidak Ada"). List
+    look-ups that BPJS answers this way read as empty where the library documents it. Check
+    the number or date; an HTTP API would answer 404.
+    """
+
+
+class RefusedError(APIError):
+    """BPJS code ``"201"`` refusing the request: every ``201`` that is not a "not found".
+
+    A business rule ("Status Peserta Tidak Aktif"), a missing or malformed field
+    ("dpjpLayan tidak boleh kosong", "Format tanggal tidak sesuai"), or a reference code BPJS
+    does not know ("Kode Dokter tidak ditemukan"). Retrying the same request gets the same
+    answer: show ``message`` to the desk, fix the input or the rule, then send again. An HTTP
+    API would answer 422, or 409 when :attr:`conflict` is True.
+    """
+
+    @property
+    def conflict(self) -> bool:
+        """True when the text says the record already exists or was already done.
+
+        "LPK untuk SEP ini sudah ada", "Sudah terbit SEP", "Terdapat duplikasi ...": the
+        request clashes with what BPJS holds (HTTP 409), not with a rule about its fields.
+        """
+        return bool(_CONFLICT.search(self.message))
+
+
+# What was looked for is not there: "... tidak ditemukan", "... tidak ada", "not found".
+_NOT_FOUND_PHRASE = re.compile(
+    r"\b(?:tidak|tdk)\s+(?:ditemukan|di\s+temukan)\b"
+    r"|\b(?:tidak|tdk)\s+ada\s*\.?$|\b(?:tidak|belum)\s+ada\s+data\b"
+    r"|\bnot\s+found\b|\bno\s+data\b|\bno\s+content\b",
+    re.IGNORECASE,
+)
+# ... unless what is missing is a value the caller sent: a reference code ("Kode Dokter tidak
+# ditemukan", "Poli tidak ditemukan": a clinic, doctor, facility, diagnosis ... that BPJS's
+# reference lists do not hold), a request field or format ("Format request tidak valid: x
+# tidak ditemukan"), a parameter. That is a wrong request, not a missing record. On a
+# reference look-up itself (``referensi.*``) a "not found" is simply no match.
+_INPUT_SUBJECT = re.compile(
+    r"^\s*(?:data\s+)?(?:kode|format|parameter|param|field|kolom|user|poli|klinik|dokter|dpjp|ppk"
+    r"|faskes|diagnosa|diagnosis|prosedur|procedure|tindakan|obat|spesialis|spesialistik|ruang"
+    r"|kelas|propinsi|provinsi|kabupaten|kecamatan|cara\s+keluar|pasca\s+pulang)\b",
+    re.IGNORECASE,
+)
+# The request clashes with a record BPJS already holds.
+_CONFLICT = re.compile(
+    r"\bsudah\s+(?:ada|terbit|diterbitkan|digunakan|dipakai|dibuat|terdaftar|pernah|dibatalkan)\b"
+    r"|\bduplikasi\b|\bduplicate\b|\balready\s+exists?\b",
+    re.IGNORECASE,
+)
+# BPJS's answer for a card number or NIK no participant has (protocol notes §2.3, DARM).
+_NO_SUCH_NUMBER = re.compile(
+    r"^\s*(?:no\.?\s*kartu|nomor\s+kartu|nik)\s+tidak\s+sesuai\s*\.?\s*$", re.IGNORECASE
+)
+
+
+def is_not_found(message: str, endpoint: str | None = None) -> bool:
+    """True when BPJS's code-201 ``message`` says a participant, SEP, referral or data is absent.
+
+    ``"Data Peserta Tidak Ditemukan"``, ``"SEP Tidak Ditemukan atau sudah dihapus"``,
+    ``"Data Tidak Ada"`` and ``"No.Kartu Tidak Sesuai"`` are; ``"Status Peserta Tidak Aktif"``,
+    ``"dpjpLayan tidak boleh kosong"``, ``"Kode Dokter tidak ditemukan"`` and ``"Poli tidak
+    ditemukan"`` (a reference code the caller sent) are not, except on a reference look-up
+    (``endpoint`` ``"referensi.…"``), where "not found" means no match.
+    """
+    text = " ".join(message.split())
+    if _NO_SUCH_NUMBER.match(text):
+        return True
+    if not _NOT_FOUND_PHRASE.search(text):
+        return False
+    if endpoint is not None and endpoint.startswith("referensi."):
+        return True
+    return not _INPUT_SUBJECT.match(text)
+
+
+def api_error(
+    code: str, message: str, *, status: int = 200, endpoint: str | None = None
+) -> APIError:
+    """The exception for a BPJS answer whose ``metaData.code`` is not ``"200"``.
+
+    Code ``"201"`` becomes :class:`NotFoundError` or :class:`RefusedError` by its text
+    (:func:`is_not_found`); any other code a plain :class:`APIError`.
+    """
+    if code == "201":
+        kind: type[APIError] = NotFoundError if is_not_found(message, endpoint) else RefusedError
+        return kind(code, message, status=status, endpoint=endpoint)
+    return APIError(code, message, status=status, endpoint=endpoint)
+
+
+# -- end of the code-201 region --------------------------------------------------------------
 
 
 class AlreadyRecordedError(APIError):

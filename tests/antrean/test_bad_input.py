@@ -153,7 +153,7 @@ BAD: list[tuple[str, Call, type[Exception], str]] = [
     ),
     (
         "pasien fp: unknown kind",
-        lambda c: c.referensi.get_pasien_fp("kk", "3212345678987654"),  # type: ignore[arg-type]
+        lambda c: c.referensi.get_pasien_fp("kk", "0012345678987654"),  # type: ignore[arg-type]
         ValueError,
         "jenis",
     ),

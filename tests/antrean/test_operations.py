@@ -11,7 +11,7 @@ import msgspec
 import pytest
 
 from tests.antrean.conftest import at
-from vclaim_async import AlreadyRecordedError, NotFoundError, TaskRuleError
+from vclaim_async import AlreadyRecordedError, NotFoundError, RefusedError, TaskRuleError
 from vclaim_async._catalog import ANTREAN_CATALOG
 from vclaim_async.antrean import (
     AntreanClient,
@@ -32,7 +32,7 @@ def tambah(
         "kodebooking": kodebooking,
         "jenispasien": "JKN",
         "nomorkartu": "0001234567890",
-        "nik": "3212345678987654",
+        "nik": "0012345678987654",
         "nohp": "085635228888",
         "kodepoli": "INT",
         "namapoli": "Penyakit Dalam",
@@ -226,8 +226,10 @@ async def test_a_cancelled_booking_takes_no_more_tasks(
     with pytest.raises(TaskRuleError) as caught:
         await api.update_waktu(kodebooking=booking.kodebooking, taskid=4, waktu=at(today, 9))
     assert caught.value.taskid == 99
-    with pytest.raises(NotFoundError):
+    # "Antrean sudah dibatalkan sebelumnya": a refusal that clashes with what BPJS holds.
+    with pytest.raises(RefusedError) as refused:
         await api.batal(kodebooking=booking.kodebooking, keterangan="lagi")
+    assert refused.value.conflict
 
 
 async def test_booking_codes_with_path_characters_round_trip(

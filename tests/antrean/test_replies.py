@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from vclaim_async import AlreadyRecordedError, APIError, NotFoundError, TaskRuleError
+from vclaim_async import (
+    AlreadyRecordedError,
+    APIError,
+    NotFoundError,
+    RefusedError,
+    TaskRuleError,
+)
 from vclaim_async._antrean_replies import antrean_error, is_unknown_booking
 
 #: (code, message) -> (error class, taskid, reason)
@@ -51,7 +57,8 @@ TABLE: list[tuple[str, str, type[APIError], int | None, str]] = [
     ),
     ("201", "Kode Booking tidak ditemukan", NotFoundError, None, ""),
     ("201", "No Content", NotFoundError, None, ""),
-    ("201", "data nik  belum sesuai.", NotFoundError, None, ""),
+    # A refusal, not a missing record: 201s split by their text, as for VClaim.
+    ("201", "data nik  belum sesuai.", RefusedError, None, ""),
     # A refusal whose code we have never seen stays an APIError with its code and text.
     ("404", "Gagal dicoba kembali (BPJS Kesehatan)", APIError, None, ""),
     # The text decides even when the code is unusual: still a rule refusal.
@@ -81,12 +88,12 @@ def test_unknown_booking_is_told_apart_from_no_data() -> None:
 def test_a_hostile_message_is_read_only_so_far() -> None:
     # A long message is scanned only at its head; a task id of many digits is not parsed.
     exc = antrean_error("201", "x" * 10_000 + "TaskId terakhir 5")
-    assert type(exc) is NotFoundError
+    assert type(exc) is RefusedError
     exc = antrean_error("201", "TaskId terakhir 12345678901234567890")
     assert isinstance(exc, TaskRuleError) and exc.taskid is None
 
 
 def test_the_message_masks_card_numbers_in_str() -> None:
-    exc = antrean_error("201", "data nik 3212345678987654 belum sesuai.")
-    assert "3212345678987654" not in str(exc)
+    exc = antrean_error("201", "data nik 0012345678987654 belum sesuai.")
+    assert "0012345678987654" not in str(exc)
     assert exc.message.endswith("belum sesuai.")

@@ -86,7 +86,7 @@ CASES: list[tuple[str, msgspec.Struct, str]] = [
         "spri-insert",
         rencana_kontrol.SpriInsertRequest(
             request=rencana_kontrol.SpriInsert(
-                no_kartu="0001105689835",
+                no_kartu="9999905689835",
                 kode_dokter="12345",
                 poli_kontrol="INT",
                 tgl_rencana_kontrol="2021-03-20",

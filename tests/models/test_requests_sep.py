@@ -19,7 +19,7 @@ from vclaim_async.models import enums, sep
 
 def _sep_insert() -> sep.SepInsertRequest:
     body = sep.SepInsert(
-        no_kartu="0001105689835",
+        no_kartu="9999905689835",
         tgl_sep="2021-07-30",
         ppk_pelayanan="0301R011",
         jns_pelayanan=enums.JnsPelayanan.RAWAT_INAP,
@@ -104,7 +104,7 @@ CASES: list[tuple[str, msgspec.Struct, str]] = [
         sep.PengajuanSepRequest(
             request=sep.TSep(
                 t_sep=sep.PengajuanSep(
-                    no_kartu="0001105689835",
+                    no_kartu="9999905689835",
                     tgl_sep="2021-07-30",
                     jns_pelayanan="2",
                     jns_pengajuan=enums.JnsPengajuan.BACKDATE,
@@ -120,7 +120,7 @@ CASES: list[tuple[str, msgspec.Struct, str]] = [
         sep.ApprovalSepRequest(
             request=sep.TSep(
                 t_sep=sep.PengajuanSep(
-                    no_kartu="0001105689835",
+                    no_kartu="9999905689835",
                     tgl_sep="2021-07-30",
                     jns_pelayanan="2",
                     jns_pengajuan=enums.JnsPengajuan.FINGER_PRINT,
@@ -167,7 +167,7 @@ CASES: list[tuple[str, msgspec.Struct, str]] = [
         sep.RandomAnswerRequest(
             request=sep.TSep(
                 t_sep=sep.RandomAnswer(
-                    no_kartu="0001105689835",
+                    no_kartu="9999905689835",
                     tgl_sep="2021-07-30",
                     jen_pel="2",
                     ppk_pel_sep="0301R011",

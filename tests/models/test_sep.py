@@ -76,7 +76,7 @@ def test_sep_insert_result_informasi() -> None:
 def test_sep_inacbg_lowercase_key() -> None:
     data = load_fixture("responses/sep/inacbg.json")
     result = msgspec.json.decode(json.dumps(data), type=sep.SepInacbg)
-    assert result.peserta_sep.no_kartu_bpjs == "0001105689835"
+    assert result.peserta_sep.no_kartu_bpjs == "9999905689835"
     assert has_wire_items(msgspec.to_builtins(result), data)
 
 
@@ -84,7 +84,7 @@ def test_sep_internal_lowercase_keys_and_numeric_count() -> None:
     data = load_fixture("responses/sep/internal.json")
     result = msgspec.json.decode(json.dumps(data), type=sep.SepInternalList)
     assert result.count == 1
-    assert result.items[0].noka_pst == "0001105689835"
+    assert result.items[0].noka_pst == "9999905689835"
     assert result.items[0].tgl_rujuk_internal == datetime.date(2021, 1, 22)
     assert result.items[0].flag_prosedur is None
     assert has_wire_items(msgspec.to_builtins(result.items[0]), data["list"][0])
@@ -110,7 +110,7 @@ async def _insert_answering(answer: dict[str, Any]) -> sep.InsertedSep:
         with aioresponses() as mocked:
             mocked.post(_INSERT_URL, body=json.dumps(envelope))
             return await client.sep.insert(
-                no_kartu="0001105689835",
+                no_kartu="9999905689835",
                 tgl_sep="2021-07-30",
                 jns_pelayanan="2",
                 kls_rawat="2",
@@ -144,5 +144,5 @@ async def test_insert_answer_without_no_sep_is_a_decode_error_naming_the_field()
     message = str(info.value)
     assert "`noSep`" in message and "SepInsertResult" in message
     assert info.value.endpoint == "sep.insert"
-    for value in ("0001105689835", "BUDI", "MR9835", "RJKMR9835001"):
+    for value in ("9999905689835", "BUDI", "MR9835", "RJKMR9835001"):
         assert value not in message and value not in repr(info.value)

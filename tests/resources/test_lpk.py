@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.resources.world import DOKTER, TGL, USER, build_world
-from vclaim_async import NotFoundError, VClaimClient
+from vclaim_async import NotFoundError, RefusedError, VClaimClient
 from vclaim_async.models.lpk import KontrolKembali, LpkDiagnosa, RencanaTL
 from vclaim_async.testing import VClaimSimulator
 
@@ -49,7 +49,7 @@ async def test_second_lpk_for_one_sep_is_refused(
     sim: VClaimSimulator, client: VClaimClient
 ) -> None:
     world = await build_world(sim, client)
-    with pytest.raises(NotFoundError, match="sudah ada"):
+    with pytest.raises(RefusedError, match="sudah ada"):
         await client.lpk.insert(
             no_sep=world.no_sep,
             tgl_masuk=TGL,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.resources.world import DOKTER, USER, build_world
-from vclaim_async import NotFoundError, VClaimClient
+from vclaim_async import NotFoundError, RefusedError, VClaimClient
 from vclaim_async.models.prb import PrbObat
 from vclaim_async.testing import VClaimSimulator
 
@@ -52,7 +52,7 @@ async def test_prb_insert_answer(sim: VClaimSimulator, client: VClaimClient) -> 
 
 async def test_prb_user_must_be_numeric(sim: VClaimSimulator, client: VClaimClient) -> None:
     world = await build_world(sim, client)
-    with pytest.raises(NotFoundError, match="numeric"):
+    with pytest.raises(RefusedError, match="numeric"):
         await client.prb.insert(
             no_sep=world.no_sep,
             no_kartu=world.card,

@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from tests.resources.world import DOKTER, LATER, TGL, USER, build_world
-from vclaim_async import NotFoundError, VClaimClient
+from vclaim_async import NotFoundError, RefusedError, VClaimClient
 from vclaim_async.models.enums import FilterRencanaKontrol, JnsKontrol, PenyakitPrb
 from vclaim_async.models.rencana_kontrol import FormPrb, FormPrbData
 from vclaim_async.testing import VClaimSimulator
@@ -140,7 +140,7 @@ async def test_unknown_doctor_is_refused_by_bpjs(
     sim: VClaimSimulator, client: VClaimClient
 ) -> None:
     world = await build_world(sim, client)
-    with pytest.raises(NotFoundError, match="Dokter"):
+    with pytest.raises(RefusedError, match="Dokter"):
         await client.rencana_kontrol.insert(
             no_sep=world.no_sep,
             kode_dokter="99999",

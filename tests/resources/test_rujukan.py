@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from tests.resources.world import TGL, USER, build_world
-from vclaim_async import NotFoundError, VClaimClient
+from vclaim_async import NotFoundError, RefusedError, VClaimClient
 from vclaim_async.models.enums import AsalRujukan, TipeRujukan
 from vclaim_async.models.rujukan import Rujukan
 from vclaim_async.testing import VClaimSimulator
@@ -144,7 +144,7 @@ async def test_special_referral_needs_a_primary_diagnosis(
     sim: VClaimSimulator, client: VClaimClient
 ) -> None:
     world = await build_world(sim, client)
-    with pytest.raises(NotFoundError, match="primer"):
+    with pytest.raises(RefusedError, match="primer"):
         await client.rujukan.insert_khusus(
             no_rujukan=world.rujukan_fktp, diagnosa=["S;I10"], user=USER
         )

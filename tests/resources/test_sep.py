@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import FAST_RETRY
 from tests.resources.world import ACCIDENT, TGL, USER, build_world, issue_sep
-from vclaim_async import NotFoundError, VClaimClient, _signing
+from vclaim_async import NotFoundError, RefusedError, VClaimClient, _signing
 from vclaim_async.models.enums import JnsPengajuan, KlsRawatNaik, StatusPulang, TujuanKunj
 from vclaim_async.models.sep import (
     InsertedSep,
@@ -167,7 +167,7 @@ async def test_missing_ppk_pelayanan_is_refused_before_sending(sim: VClaimSimula
 
 async def test_explicit_ppk_pelayanan_wins(sim: VClaimSimulator, client: VClaimClient) -> None:
     card = sim.participants.cards(active=True)[0]
-    with pytest.raises(NotFoundError, match="PPK Pelayanan"):
+    with pytest.raises(RefusedError, match="PPK Pelayanan"):
         await client.sep.insert(
             no_kartu=card,
             tgl_sep=TGL,
@@ -308,7 +308,7 @@ async def test_simulator_names_the_missing_field(
         "dpjp_layan": "31486",
     }
     arguments[drop] = ""
-    with pytest.raises(NotFoundError) as info:
+    with pytest.raises(RefusedError) as info:
         await client.sep.insert(**arguments)  # type: ignore[arg-type]
     assert info.value.code == "201" and field in info.value.message
 
@@ -330,7 +330,8 @@ async def test_raw_body_without_required_field_gets_bpjs_201(sim: VClaimSimulato
 
 async def test_inactive_participant_is_refused(sim: VClaimSimulator, client: VClaimClient) -> None:
     card = sim.participants.cards(active=False)[0]
-    with pytest.raises(NotFoundError, match="Tidak Aktif"):
+    # A business refusal, not a "not found": the participant exists (issue 21).
+    with pytest.raises(RefusedError, match="Tidak Aktif"):
         await issue_sep(client, card, "0301U0012402Y000001")
     assert not sim.state.seps
 

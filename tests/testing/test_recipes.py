@@ -8,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 RECIPES = ROOT / "examples" / "testing"
 
 
+@pytest.mark.slow  # seconds of CPU: .ci/run runs it with -m slow
 def test_the_recipes_pass_under_the_projects_pytest_settings() -> None:
     files = sorted(RECIPES.glob("test_*.py"))
     assert [f.name for f in files] == ["test_async_lifespan.py", "test_sync_testclient.py"]
