@@ -7,7 +7,7 @@ import dataclasses
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from types import TracebackType
 
 import aiohttp
@@ -52,6 +52,8 @@ class VClaimClient:
     the client builds a RedisLimiter from the config. ``cache`` (a
     :class:`~vclaim_async.MemoryCache` or :class:`~vclaim_async.redis.RedisCache`) reuses
     Peserta answers for a few minutes; off by default. The client closes both on exit.
+    ``monotonic`` and ``sleep`` time the waits the client makes between calls (the settle
+    window of ``sep.insert(..., reconcile=True)``); tests pass a clock they drive.
     """
 
     def __init__(
@@ -63,6 +65,8 @@ class VClaimClient:
         hooks: Iterable[Hook] = (),
         limiter: Limiter | None = None,
         cache: Cache | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         if not isinstance(config, VClaimConfig):
             raise TypeError("config must be a VClaimConfig")
@@ -83,6 +87,10 @@ class VClaimClient:
         self._eligibility = None if cache is None else EligibilityCache(self, cache)
         # -- end shared --
         self._clock = clock
+        #: The clock and sleep of the waits the client makes between calls (the settle window
+        #: of a reconciled SEP insert); tests drive them (STYLE habit 13).
+        self.monotonic = monotonic
+        self.sleep = sleep
         self._borrowed = session
         self._session: aiohttp.ClientSession | None = None
         self._transport: Transport | None = None

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from . import _crypto, _lzstring
+from . import _crypto, _lzstring, _tolerant
 from .errors import (
     APIError,
     DecodeError,
@@ -195,9 +195,18 @@ def _decoder(model: Any) -> msgspec.json.Decoder[Any]:
 
 
 def decode_payload(
-    text: str | None, was_encrypted: bool, response: msgspec.Raw, model: type[T]
+    text: str | None,
+    was_encrypted: bool,
+    response: msgspec.Raw,
+    model: type[T],
+    *,
+    strict: bool = True,
 ) -> T:
-    """Decode payload text into ``model``; a ``str`` model takes plain strings as they are."""
+    """Decode payload text into ``model``; a ``str`` model takes plain strings as they are.
+
+    With ``strict=False`` an answer whose only fault is a null or missing required field is
+    decoded with that field defaulted (:mod:`vclaim_async._tolerant`).
+    """
     if model is str:
         if text is None:
             raise DecodeError("expected a string answer, got null")
@@ -215,6 +224,10 @@ def decode_payload(
     try:
         result: T = _decoder(model).decode(text)  # type: ignore[arg-type]
     except msgspec.ValidationError as exc:
+        if not strict:
+            repaired = _tolerant.redecode(text, model, exc)
+            if repaired is not None:
+                return repaired
         # The message names the JSON path, never the payload: decrypted data is patient data.
         name = getattr(model, "__name__", model)
         raise DecodeError(f"answer does not match {name}: {exc}") from None
@@ -242,11 +255,13 @@ def decode_answer(
     endpoint: str | None = None,
     secrets: tuple[str, ...] = (),
     max_length: int | None = None,
+    strict: bool = True,
 ) -> T | None:
     """One answer's bytes to ``model``: envelope, decryption with the attempt's timestamp, model.
 
     ``None`` only when ``nullable`` and BPJS answered ``null`` (or ``""``). ``secrets`` are cut
-    out of any excerpt; ``max_length`` bounds the decrypted, decompressed text.
+    out of any excerpt; ``max_length`` bounds the decrypted, decompressed text; ``strict``
+    as in :func:`decode_payload`.
     """
     envelope = parse_envelope(status, body, endpoint=endpoint, secrets=secrets)
     text, decrypted = payload_text(
@@ -259,4 +274,4 @@ def decode_answer(
     )
     if text is None and nullable:
         return None
-    return decode_payload(text, decrypted, envelope.response, model)
+    return decode_payload(text, decrypted, envelope.response, model, strict=strict)

@@ -134,6 +134,8 @@ class VClaimSimulator:
         self._extra_routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._runner: web.AppRunner | None = None
         self._closing = asyncio.Event()
+        #: Slow writes still to be performed (Fault kind "slow_write").
+        self._slow_work: set[asyncio.Future[Reply]] = set()
         self.app = web.Application()
         self.app.router.add_route("*", "/{tail:.*}", self._dispatch)
         #: In-memory VClaim state (SEPs, referrals, ...) the routes share; tests inspect it.
@@ -171,6 +173,9 @@ class VClaimSimulator:
         self._runner = runner
 
     async def close(self) -> None:
+        # A slow write not yet performed never is: closing is the server going away.
+        for work in list(self._slow_work):
+            work.cancel()
         self._closing.set()
         runner, self._runner = self._runner, None
         if runner is not None:
@@ -240,7 +245,7 @@ class VClaimSimulator:
         return f"{scheme}://{host}:{self.port}/{self.service}"
 
     def config(self, **overrides: Any) -> VClaimConfig:
-        """A client config for this simulator (fast retries; override anything)."""
+        """A client config for this simulator (fast retries, strict decoding; override anything)."""
         values: dict[str, Any] = {
             "cons_id": self.cons_id,
             "secret": self.secret,
@@ -249,6 +254,8 @@ class VClaimSimulator:
             "ppk_pelayanan": self.ppk_pelayanan,
             "retry": RetryPolicy(attempts=4, initial_backoff=0.01, max_backoff=0.05, jitter=0.01),
             "timeout": 5.0,
+            # Tests decode strictly, so a model that drifts from the simulator fails loudly.
+            "strict_decoding": True,
         }
         values.update(overrides)
         return VClaimConfig(**values)
@@ -343,8 +350,20 @@ class VClaimSimulator:
             if terminal is not None and terminal.kind == "empty":
                 return web.Response(status=200, body=b"", content_type="application/json")
             self.served += 1
-            with self.lock:
-                reply = await handler(SimRequest(request.method, path, params, parsed, self))
+            sim_request = SimRequest(request.method, path, params, parsed, self)
+            if terminal is not None and terminal.kind == "slow_write":
+                # BPJS finishes the work late, whether or not the client is still waiting.
+                work = asyncio.ensure_future(
+                    self._slow(handler, sim_request, terminal.seconds(self.faults.rng))
+                )
+                self._slow_work.add(work)
+                work.add_done_callback(self._slow_work.discard)
+                reply = await asyncio.shield(work)
+                if not terminal.answer:
+                    return await self._drop(request, False)
+            else:
+                with self.lock:
+                    reply = await handler(sim_request)
             if terminal is not None and terminal.kind in ("reset", "lose_answer"):
                 return await self._drop(request, terminal.kind == "reset")
             envelope = self._encode(reply, timestamp, terminal.kind if terminal else None)
@@ -353,6 +372,11 @@ class VClaimSimulator:
                 return web.Response(status=200, body=cut, content_type="application/json")
             return web.Response(status=200, body=envelope, content_type="application/json")
         return _text(404, _GATEWAY_TEXTS[404])
+
+    async def _slow(self, handler: Handler, request: SimRequest, seconds: float) -> Reply:
+        await self._sleep(seconds)
+        with self.lock:
+            return await handler(request)
 
     def _find(self, method: str, path: str) -> tuple[Handler, dict[str, str], str | None] | None:
         """The handler, path parameters and catalog operation (None for an added route)."""
