@@ -69,10 +69,8 @@ _decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
 
 
 def _steps(path: str) -> list[str | int]:
-    return [
-        name if name is not None else int(index)
-        for name, index in _STEP.findall(path[1:])  # after the "$"
-    ]
+    # findall gives ("name", "") for ".name" and ("", "3") for "[3]"; the path starts at "$".
+    return [name if name else int(index) for name, index in _STEP.findall(path[1:])]
 
 
 def _parent(root: Any, steps: list[str | int]) -> Any:
