@@ -65,6 +65,7 @@ __all__ = [
     "matching",
     "read",
     "reconciled",
+    "watch",
 ]
 
 logger = logging.getLogger(__name__)
@@ -253,16 +254,17 @@ async def reconciled(
     raise last
 
 
-async def _settle(
-    unknown: OutcomeUnknownError,
-    history: History,
-    get: Callable[[str], Awaitable[SepDetail]],
-    visit: Visit,
-    settle: Settle,
-) -> InsertedSep | _Resend:
+async def _watch(
+    history: History, visit: Visit, settle: Settle, sent_at: float | None
+) -> tuple[LandedSeps, VClaimError | None]:
+    """Read the history across the window (from ``sent_at``, or now), until a match shows.
+
+    Returns what was seen (matches end the watch at once; candidates accumulate over every
+    read) and the error of the last read if it failed (then absence is not proven).
+    """
     clock, sleep = settle.clock, settle.sleep
     # How long ago the lost attempt left; the window counts from then.
-    age = 0.0 if unknown.sent_at is None else max(0.0, time.monotonic() - unknown.sent_at)
+    age = 0.0 if sent_at is None else max(0.0, time.monotonic() - sent_at)
     deadline = clock() + max(0.0, settle.window - age)
     step = max(0.0, deadline - clock()) / (settle.reads - 1)
     could: list[str] = []
@@ -276,27 +278,51 @@ async def _settle(
             logger.info("vclaim: history read while settling failed: %s", type(exc).__name__)
         else:
             failure = None
-            if len(found.matches) > 1:
-                raise _unknown(
-                    unknown,
-                    found.matches,
-                    f"{len(found.matches)} candidate SEPs match this visit (see "
-                    ".candidates); check and delete the extra one",
-                )
-            if found.matches:
-                return await _landed_sep(unknown, found.matches[0], get)
             could.extend(n for n in found.candidates if n not in could)
+            if found.matches:
+                return LandedSeps(matches=found.matches, candidates=tuple(could)), None
         if final:
-            break
+            return LandedSeps(candidates=tuple(could)), failure
         wait = min(step, deadline - clock())
         await (sleep or _sleep)(max(0.0, wait))
+
+
+async def watch(history: History, visit: Visit, settle: Settle) -> LandedSeps:
+    """What the history shows for ``visit`` across a window from now (``sep.check_landed``).
+
+    Returns as soon as a read shows a match; otherwise what the read at the window's end
+    shows, with candidates seen by any read. Raises that read's error if it failed.
+    """
+    found, failure = await _watch(history, visit, settle, None)
+    if failure is not None:
+        raise failure
+    return found
+
+
+async def _settle(
+    unknown: OutcomeUnknownError,
+    history: History,
+    get: Callable[[str], Awaitable[SepDetail]],
+    visit: Visit,
+    settle: Settle,
+) -> InsertedSep | _Resend:
+    found, failure = await _watch(history, visit, settle, unknown.sent_at)
+    if len(found.matches) > 1:
+        raise _unknown(
+            unknown,
+            found.matches,
+            f"{len(found.matches)} candidate SEPs match this visit (see "
+            ".candidates); check and delete the extra one",
+        )
+    if found.matches:
+        return await _landed_sep(unknown, found.matches[0], get)
     if failure is not None:
         logger.info("vclaim: a lost SEP insert could not be settled: the history is unreadable")
-        if could:
-            raise _unknown(unknown, tuple(could), _COULD) from failure
+        if found.candidates:
+            raise _unknown(unknown, found.candidates, _COULD) from failure
         raise unknown from failure
-    if could:
-        raise _unknown(unknown, tuple(could), _COULD)
+    if found.candidates:
+        raise _unknown(unknown, found.candidates, _COULD)
     return _RESEND
 
 

@@ -188,9 +188,18 @@ class SepResource(Resource):
         if not reconcile:
             return await send()
         client = self._client
-        window = _reconcile.default_settle(client.config.timeout) if settle is None else settle
+        window = self.settle_window() if settle is None else settle
         plan = _reconcile.Settle(window=window, clock=client.monotonic, sleep=client.sleep)
         return await _reconcile.reconciled(send, self._history, self.get, body, plan)
+
+    def settle_window(self) -> float:
+        """The default settle window of this client's reconciled inserts, in seconds.
+
+        The attempt timeout plus 5 s for a write BPJS performs late plus 10 s for a history
+        that shows a new SEP late (:data:`vclaim_async._reconcile.LATE_WRITE_ALLOWANCE`,
+        :data:`~vclaim_async._reconcile.HISTORY_LAG_ALLOWANCE`).
+        """
+        return _reconcile.default_settle(self._client.config.timeout)
 
     async def list_landed(
         self,
@@ -226,12 +235,15 @@ class SepResource(Resource):
         jns_pelayanan: JnsPelayanan | str,
         poli: Poli | str,
         no_rujukan: str,
+        settle: float | None = None,
     ) -> LandedSeps:
         """This visit's SEPs (``.matches``) and rows that could be it (``.candidates``).
 
-        One read of the participant's history, classified by the rule of a reconciled insert.
-        Send a job again only when both are empty; one match is its SEP; anything else goes to
-        a person.
+        One read of the participant's history, classified by the rule of a reconciled insert;
+        with ``settle`` (seconds), the history is read again across that window from now and
+        the answer comes as soon as a match shows, so a SEP issued moments ago by a crashed
+        worker and not yet in the lagging history is still found. Send a job again only when
+        both are empty; one match is its SEP; anything else goes to a person.
         """
         visit = _reconcile.Visit(
             no_kartu=_validate.card_number(no_kartu),
@@ -240,7 +252,11 @@ class SepResource(Resource):
             poli=_poli(poli).tujuan,
             no_rujukan=_validate.text(no_rujukan, "no_rujukan", required=False),
         )
-        return await _reconcile.read(self._history, visit)
+        if settle is None:
+            return await _reconcile.read(self._history, visit)
+        client = self._client
+        plan = _reconcile.Settle(window=settle, clock=client.monotonic, sleep=client.sleep)
+        return await _reconcile.watch(self._history, visit, plan)
 
     async def _history(self, no_kartu: str, day: str) -> list[HistoriPelayanan]:
         return await self._client.monitoring.list_histori_pelayanan(no_kartu, day, day)
