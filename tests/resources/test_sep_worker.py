@@ -32,9 +32,7 @@ def _visits(sim: VClaimSimulator) -> Counter[tuple[str, str]]:
     return Counter((r.no_kartu, r.tgl_sep) for r in sim.state.seps.values())
 
 
-async def test_slow_inserts_lag_lost_answers_and_crashes_issue_each_sep_once() -> (
-    None
-):
+async def test_slow_inserts_lag_lost_answers_and_crashes_issue_each_sep_once() -> None:
     """BPJS's timing scaled down ~5x: inserts performed 0.2-0.6 s after arrival (the client
     gives up after 0.1 s), a history that lags up to 1 s, lost answers, a short Monitoring
     outage, and two workers that die after their SEP landed."""
