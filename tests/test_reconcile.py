@@ -393,3 +393,25 @@ def test_classify_sorts_matches_and_candidates() -> None:
 def test_day_spellings() -> None:
     assert rec._day("01-04-2024") == rec._day("2024-04-01") == rec._day("2024/04/01") == DAY
     assert rec._day(datetime.date(2024, 4, 1).isoformat()) == DAY
+
+
+async def test_watch_answers_as_soon_as_a_match_shows(world: World) -> None:
+    world.rows_at = lambda t: [_row("S9", rujukan="X")] + ([_row("S1")] if t >= 6.0 else [])
+    plan = rec.Settle(window=WINDOW, clock=world.time.clock, sleep=world.time.sleep)
+    found = await rec.watch(world.history, rec.Visit(CARD, DAY, "2", "INT", RUJUKAN), plan)
+    assert (found.matches, found.candidates) == (("S1",), ("S9",))
+    assert sum(world.time.slept) < WINDOW  # it did not wait out the window
+
+
+async def test_watch_raises_when_the_last_read_fails(world: World) -> None:
+    world.history_error = lambda n: GatewayError("down", status=503) if n == rec.READS else None
+    plan = rec.Settle(window=WINDOW, clock=world.time.clock, sleep=world.time.sleep)
+    with pytest.raises(GatewayError):
+        await rec.watch(world.history, rec.Visit(CARD, DAY, "2", "INT", RUJUKAN), plan)
+
+
+async def test_watch_over_an_empty_history_reads_across_the_window(world: World) -> None:
+    plan = rec.Settle(window=WINDOW, clock=world.time.clock, sleep=world.time.sleep)
+    found = await rec.watch(world.history, rec.Visit(CARD, DAY, "2", "INT", RUJUKAN), plan)
+    assert (found.matches, found.candidates) == ((), ())
+    assert world.history_reads == rec.READS and sum(world.time.slept) == pytest.approx(WINDOW)

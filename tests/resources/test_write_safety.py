@@ -197,6 +197,8 @@ async def test_without_reconcile_a_lost_answer_is_outcome_unknown_and_not_resent
     assert len(inserts) == 1  # never re-sent
     assert info.value.method == "POST"
     assert info.value.body == inserts[0].body  # it keeps what was sent
+    # ... and when it left, which a settle window counts from.
+    assert info.value.sent_at is not None and info.value.sent_at <= time.monotonic()
     assert landed == list(sim.state.seps)  # ... and the SEP did land: list_landed shows it
     assert card not in str(info.value)
 
