@@ -12,7 +12,7 @@ Issuing a SEP twice is the failure that matters, so:
   service history, read across a settle window counted from when the lost attempt was sent
   (BPJS may perform an insert seconds after the client gave up, and its history may show it
   seconds later); the insert is re-sent only when the history proves it never landed;
-* a job delivered again first asks ``client.sep.check_landed(...)`` whether its SEP exists
+* a job delivered again first asks ``client.sep.get_landed(...)`` whether its SEP exists
   (its earlier delivery may have issued it just before the crash), and sends nothing while a
   row of that participant, day and service type could be it;
 * an ``OutcomeUnknownError`` whose ``.landed`` names the SEP is acknowledged with that number
@@ -132,14 +132,14 @@ async def issue(
     if job.deliveries > 1:
         # An earlier delivery may have issued it before its worker died: look before sending.
         try:
-            landed = await client.sep.check_landed(
+            landed = await client.sep.get_landed(
                 no_kartu=job.no_kartu,
                 tgl_sep=job.tgl_sep,
                 jns_pelayanan=JnsPelayanan.RAWAT_JALAN,
                 poli=job.poli,
                 no_rujukan=job.no_rujukan,
                 # Its earlier delivery may have landed moments ago: wait out the history lag.
-                settle=settle if settle is not None else client.sep.settle_window(),
+                settle=settle if settle is not None else client.sep.settle_window,
             )
         except VClaimError as exc:
             raise NotYetKnown(job.id) from exc

@@ -288,7 +288,7 @@ async def _watch(
 
 
 async def watch(history: History, visit: Visit, settle: Settle) -> LandedSeps:
-    """What the history shows for ``visit`` across a window from now (``sep.check_landed``).
+    """What the history shows for ``visit`` across a window from now (``sep.get_landed``).
 
     Returns as soon as a read shows a match; otherwise what the read at the window's end
     shows, with candidates seen by any read. Raises that read's error if it failed.

@@ -267,7 +267,7 @@ async def test_history_spelled_with_dd_mm_yyyy_and_clinic_names_still_matches() 
             sep = await issue_sep(
                 client, card, rujukan[card], tgl=BASE_DAY, reconcile=True, settle=5.0
             )
-            landed = await client.sep.check_landed(
+            landed = await client.sep.get_landed(
                 no_kartu=card,
                 tgl_sep=BASE_DAY,
                 jns_pelayanan=JnsPelayanan.RAWAT_JALAN,

@@ -72,7 +72,7 @@ async def test_a_lagging_history_shows_a_sep_only_later() -> None:
     assert [r.no_sep for r in rows] == [sep.no_sep]
 
 
-async def test_check_landed_with_a_window_finds_a_sep_that_lands_late() -> None:
+async def test_get_landed_with_a_window_finds_a_sep_that_lands_late() -> None:
     """A crashed worker's insert lands after the job was delivered again."""
     async with VClaimSimulator(seed=3) as sim:
         card, rujukan = _card_and_referral(sim)
@@ -83,7 +83,7 @@ async def test_check_landed_with_a_window_finds_a_sep_that_lands_late() -> None:
                 await issue_sep(client, card, rujukan, tgl=DAY)
 
             def check(settle: float | None) -> Awaitable[LandedSeps]:
-                return client.sep.check_landed(
+                return client.sep.get_landed(
                     no_kartu=card,
                     tgl_sep=DAY,
                     jns_pelayanan=JnsPelayanan.RAWAT_JALAN,

@@ -412,7 +412,7 @@ class InsertedSep(Response, frozen=True, kw_only=True):
 
 
 class LandedSeps(msgspec.Struct, frozen=True, kw_only=True):
-    """What the participant's history says about one visit (``sep.check_landed``).
+    """What the participant's history says about one visit (``sep.get_landed``).
 
     ``matches`` are the visit's SEPs (same card, day, service type and referral; the clinic
     does not contradict it); ``candidates`` are other SEPs of the same card, day and service

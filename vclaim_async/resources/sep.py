@@ -188,10 +188,11 @@ class SepResource(Resource):
         if not reconcile:
             return await send()
         client = self._client
-        window = self.settle_window() if settle is None else settle
+        window = self.settle_window if settle is None else settle
         plan = _reconcile.Settle(window=window, clock=client.monotonic, sleep=client.sleep)
         return await _reconcile.reconciled(send, self._history, self.get, body, plan)
 
+    @property
     def settle_window(self) -> float:
         """The default settle window of this client's reconciled inserts, in seconds.
 
@@ -215,10 +216,10 @@ class SepResource(Resource):
         A visit is the participant's card, the SEP date, the service type, the clinic and the
         referral, matched tolerantly as :mod:`vclaim_async._reconcile` explains. An empty list
         means no SEP matches; before sending a job again whose earlier delivery may have
-        issued its SEP, prefer :meth:`check_landed`, which also returns the rows that could be
+        issued its SEP, prefer :meth:`get_landed`, which also returns the rows that could be
         this visit (another referral or clinic spelling) and so must block a re-send.
         """
-        found = await self.check_landed(
+        found = await self.get_landed(
             no_kartu=no_kartu,
             tgl_sep=tgl_sep,
             jns_pelayanan=jns_pelayanan,
@@ -227,7 +228,7 @@ class SepResource(Resource):
         )
         return list(found.matches)
 
-    async def check_landed(
+    async def get_landed(
         self,
         *,
         no_kartu: str,
