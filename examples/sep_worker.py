@@ -23,7 +23,8 @@ Issuing a SEP twice is the failure that matters, so:
   person, with the numbers.
 
 ``--sandbox`` runs it on the built-in simulator with slow inserts (performed after the client
-gave up), a lagging history, lost answers, a Monitoring outage and a crashing worker; its
+gave up), a lagging history, lost answers, a Monitoring outage and workers crashing after an
+insert and in the middle of one; its
 timings are BPJS's scaled down about five times, and so is the settle window it passes. There
 is no production mode: feed ``run()`` from your own queue.
 """
@@ -181,9 +182,21 @@ async def worker(
     max_deliveries: int,
     crash_on: set[str],
     settle: float | None = None,
+    crash_mid_insert: frozenset[str] = frozenset(),
 ) -> None:
-    """Take jobs until none is left; a crash leaves the current job unacknowledged."""
+    """Take jobs until none is left; a crash leaves the current job unacknowledged.
+
+    A job in ``crash_on`` kills its worker after its SEP was issued; one in
+    ``crash_mid_insert`` kills it 0.05 s into the insert, while the request is at BPJS.
+    """
     while (job := await queue.get()) is not None:
+        if job.id in crash_mid_insert and job.deliveries == 1:
+            sending = asyncio.ensure_future(issue(client, job, user=user, settle=settle))
+            await asyncio.sleep(0.05)
+            sending.cancel()  # the process dies; the insert it sent may still land at BPJS
+            await asyncio.gather(sending, return_exceptions=True)
+            queue.redeliver(job)
+            raise WorkerCrash(job.id)
         try:
             no_sep = await issue(client, job, user=user, settle=settle)
         except OutcomeUnknownError as exc:
@@ -237,6 +250,7 @@ async def run(
     retry_delay: float = 1.0,
     crash_on: frozenset[str] = frozenset(),
     settle: float | None = None,
+    crash_mid_insert: frozenset[str] = frozenset(),
 ) -> Outcome:
     """Issue every job's SEP with ``workers`` workers; a crashed worker is replaced.
 
@@ -257,6 +271,7 @@ async def run(
                     max_deliveries=max_deliveries,
                     crash_on=crashes,
                     settle=settle,
+                    crash_mid_insert=crash_mid_insert,
                 )
                 return
             except WorkerCrash as crash:
@@ -310,6 +325,7 @@ async def _sandbox() -> int:
                 user="sep-worker",
                 retry_delay=0.05,
                 crash_on=frozenset({"job-3"}),
+                crash_mid_insert=frozenset({"job-7"}),
                 settle=2.5,  # BPJS's timing scaled down: the default is timeout + 15 s
             )
         per_visit = len(sim.state.seps)

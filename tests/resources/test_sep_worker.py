@@ -64,6 +64,30 @@ async def test_slow_inserts_lag_lost_answers_and_crashes_issue_each_sep_once() -
     assert all(job.deliveries >= 2 for job in crashed)  # delivered again after the crash
 
 
+async def test_a_worker_dying_mid_insert_never_gets_its_job_a_second_sep() -> None:
+    """Every insert takes 0.3 s at BPJS and the history lags 0.5 s; two workers die 0.05 s
+    into their insert. The redelivered job must wait out the lag before sending again."""
+    async with VClaimSimulator(participant_count=40, seed=11) as sim:
+        jobs = worker.demo_jobs(sim, 10)
+        sim.faults.slow_writes(after=0.3)
+        sim.faults.lag_history(0.5)
+        async with VClaimClient(sim.config(retry=FAST_RETRY, timeout=2.0)) as client:
+            outcome = await worker.run(
+                client,
+                jobs,
+                user="test",
+                retry_delay=0.01,
+                crash_mid_insert=frozenset({"job-1", "job-6"}),
+                settle=1.5,
+            )
+        seps = {r.no_sep: r.no_kartu for r in sim.state.seps.values()}
+    assert max(_visits(sim).values()) == 1 and len(seps) == len(jobs)
+    assert len(outcome.issued) == len(jobs)
+    for job in jobs:
+        assert seps[outcome.issued[job.id]] == job.no_kartu
+    assert all(job.deliveries == 2 for job in jobs if job.id in ("job-1", "job-6"))
+
+
 async def test_a_lasting_history_outage_leaves_jobs_unsettled_never_duplicated() -> None:
     async with VClaimSimulator(participant_count=40, seed=3) as sim:
         jobs = worker.demo_jobs(sim, 12)
@@ -88,4 +112,5 @@ def test_the_example_runs_as_documented() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "worker crashed on job-3" in done.stderr
+    assert "worker crashed on job-7" in done.stderr
     assert done.stdout.count(" 0301R001") == 20
