@@ -310,3 +310,27 @@ async def test_a_visit_with_another_sep_that_day_is_not_sent_again() -> None:
         inserts = _count(sim, "SEP/2.0/insert")
     assert info.value.candidates == (first.no_sep,)
     assert inserts == 2  # the first visit's insert and the lost one; no re-send
+
+
+async def test_the_clients_clock_and_sleep_drive_the_settle_window() -> None:
+    """A 20 s default window (5 s timeout + 15 s) passes in no real time on a driven clock."""
+    now = [0.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    async with VClaimSimulator(seed=5) as sim:
+        rujukan = _rujukan_of(sim)
+        card = next(c for c in sim.participants.cards(active=True) if c in rujukan)
+        sim.faults.fail(status=502, times=1, operation="sep.insert")  # before it landed
+        config = sim.config(retry=POLICY, timeout=5.0)
+        started = time.monotonic()
+        async with VClaimClient(config, monotonic=lambda: now[0], sleep=sleep) as client:
+            assert client.sep.settle_window == 20.0
+            sep = await _insert(client, card, rujukan[card], BASE_DAY, reconcile=True)
+        took = time.monotonic() - started
+    assert list(sim.state.seps) == [sep.no_sep]
+    assert sum(slept) == pytest.approx(20.0, abs=0.5) and len(slept) == _reconcile.READS - 1
+    assert took < 5.0
