@@ -9,15 +9,24 @@ RabbitMQ): a job taken and not acknowledged (its worker crashed) is delivered ag
 Issuing a SEP twice is the failure that matters, so:
 
 * every insert uses ``reconcile=True``: a lost answer is settled from that participant's own
-  service history, and the insert is re-sent only when the history proves it never landed;
-* a job delivered again first asks ``client.sep.list_landed(...)`` whether its SEP exists
-  (its earlier delivery may have issued it just before the crash);
-* an ``OutcomeUnknownError`` that could not be settled (the history endpoint is down) puts the
-  job back for later: it is never re-sent blind, and the admission is not refused;
-* one that found two candidate SEPs goes to a person, with both numbers.
+  service history, read across a settle window counted from when the lost attempt was sent
+  (BPJS may perform an insert seconds after the client gave up, and its history may show it
+  seconds later); the insert is re-sent only when the history proves it never landed;
+* a job delivered again first asks ``client.sep.get_landed(...)`` whether its SEP exists
+  (its earlier delivery may have issued it just before the crash), and sends nothing while a
+  row of that participant, day and service type could be it;
+* an ``OutcomeUnknownError`` whose ``.landed`` names the SEP is acknowledged with that number
+  (the SEP exists; only its detail could not be read);
+* one that could not be settled (the history endpoint is down) puts the job back for later:
+  it is never re-sent blind, and the admission is not refused;
+* one with ``.candidates`` (two matching SEPs, or rows that could be this visit) goes to a
+  person, with the numbers.
 
-``--sandbox`` runs it on the built-in simulator with lost answers, a Monitoring outage and a
-crashing worker; there is no production mode: feed ``run()`` from your own queue.
+``--sandbox`` runs it on the built-in simulator with slow inserts (performed after the client
+gave up), a lagging history, lost answers, a Monitoring outage and workers crashing after an
+insert and in the middle of one; its
+timings are BPJS's scaled down about five times, and so is the settle window it passes. There
+is no production mode: feed ``run()`` from your own queue.
 """
 
 from __future__ import annotations
@@ -117,24 +126,28 @@ class WorkerCrash(Exception):
     """Stands for a worker process dying between issuing a SEP and acknowledging the job."""
 
 
-async def issue(client: VClaimClient, job: SepJob, *, user: str) -> str:
+async def issue(
+    client: VClaimClient, job: SepJob, *, user: str, settle: float | None = None
+) -> str:
     """Issue ``job``'s SEP exactly once; its number."""
     if job.deliveries > 1:
         # An earlier delivery may have issued it before its worker died: look before sending.
         try:
-            landed = await client.sep.list_landed(
+            landed = await client.sep.get_landed(
                 no_kartu=job.no_kartu,
                 tgl_sep=job.tgl_sep,
                 jns_pelayanan=JnsPelayanan.RAWAT_JALAN,
                 poli=job.poli,
                 no_rujukan=job.no_rujukan,
+                # Its earlier delivery may have landed moments ago: wait out the history lag.
+                settle=settle if settle is not None else client.sep.settle_window,
             )
         except VClaimError as exc:
             raise NotYetKnown(job.id) from exc
-        if len(landed) == 1:
-            return landed[0]
-        if landed:
-            raise NeedsReview(tuple(landed))
+        if len(landed.matches) == 1:
+            return landed.matches[0]
+        if landed.matches or landed.candidates:
+            raise NeedsReview(landed.matches + landed.candidates)
     sep = await client.sep.insert(
         no_kartu=job.no_kartu,
         tgl_sep=job.tgl_sep,
@@ -153,6 +166,7 @@ async def issue(client: VClaimClient, job: SepJob, *, user: str) -> str:
         user=user,
         dpjp_layan="31486",
         reconcile=True,
+        settle=settle,
     )
     if not sep.no_sep:  # an answer without its number cannot be acknowledged
         raise NotYetKnown(job.id)
@@ -167,13 +181,30 @@ async def worker(
     user: str,
     max_deliveries: int,
     crash_on: set[str],
+    settle: float | None = None,
+    crash_mid_insert: frozenset[str] = frozenset(),
 ) -> None:
-    """Take jobs until none is left; a crash leaves the current job unacknowledged."""
+    """Take jobs until none is left; a crash leaves the current job unacknowledged.
+
+    A job in ``crash_on`` kills its worker after its SEP was issued; one in
+    ``crash_mid_insert`` kills it 0.05 s into the insert, while the request is at BPJS.
+    """
     while (job := await queue.get()) is not None:
+        if job.id in crash_mid_insert and job.deliveries == 1:
+            sending = asyncio.ensure_future(issue(client, job, user=user, settle=settle))
+            await asyncio.sleep(0.05)
+            sending.cancel()  # the process dies; the insert it sent may still land at BPJS
+            await asyncio.gather(sending, return_exceptions=True)
+            queue.redeliver(job)
+            raise WorkerCrash(job.id)
         try:
-            no_sep = await issue(client, job, user=user)
+            no_sep = await issue(client, job, user=user, settle=settle)
         except OutcomeUnknownError as exc:
-            if exc.candidates:
+            if exc.landed:
+                # The SEP exists (the history showed it); only its detail was unreadable.
+                outcome.issued[job.id] = exc.landed
+                queue.ack(job)
+            elif exc.candidates:
                 _review(outcome, queue, job, exc.candidates)
             else:
                 _later(outcome, queue, job, max_deliveries)
@@ -218,8 +249,13 @@ async def run(
     max_deliveries: int = 5,
     retry_delay: float = 1.0,
     crash_on: frozenset[str] = frozenset(),
+    settle: float | None = None,
+    crash_mid_insert: frozenset[str] = frozenset(),
 ) -> Outcome:
-    """Issue every job's SEP with ``workers`` workers; a crashed worker is replaced."""
+    """Issue every job's SEP with ``workers`` workers; a crashed worker is replaced.
+
+    ``settle`` is passed to every insert (None: the client's default window).
+    """
     queue = JobQueue(jobs, retry_delay=retry_delay)
     outcome = Outcome()
     crashes = set(crash_on)
@@ -234,6 +270,8 @@ async def run(
                     user=user,
                     max_deliveries=max_deliveries,
                     crash_on=crashes,
+                    settle=settle,
+                    crash_mid_insert=crash_mid_insert,
                 )
                 return
             except WorkerCrash as crash:
@@ -273,12 +311,22 @@ async def _sandbox() -> int:
 
     async with VClaimSimulator(participant_count=60, seed=7) as sim:
         jobs = demo_jobs(sim, 20)
-        # Half the answers are lost after the SEP landed, and Monitoring is down for a while.
-        sim.faults.add(Fault("lose_answer", r"SEP/2\.0/insert", times=None, probability=0.5))
+        # A third of the inserts are performed 0.2-0.6 s after they arrive (the client gives
+        # up after 0.1 s), the history shows a SEP up to 1 s after it was issued, a quarter
+        # of the other answers are lost after the SEP landed, and Monitoring is down a while.
+        sim.faults.slow_writes(after=(0.2, 0.6), probability=0.3)
+        sim.faults.add(Fault("lose_answer", operation="sep.insert", times=None, probability=0.25))
+        sim.faults.lag_history((0.0, 1.0))
         sim.faults.fail(r"HistoriPelayanan", status=503, times=12)
-        async with VClaimClient(sim.config(max_concurrency=4)) as client:
+        async with VClaimClient(sim.config(max_concurrency=4, timeout=0.1)) as client:
             outcome = await run(
-                client, jobs, user="sep-worker", retry_delay=0.05, crash_on=frozenset({"job-3"})
+                client,
+                jobs,
+                user="sep-worker",
+                retry_delay=0.05,
+                crash_on=frozenset({"job-3"}),
+                crash_mid_insert=frozenset({"job-7"}),
+                settle=2.5,  # BPJS's timing scaled down: the default is timeout + 15 s
             )
         per_visit = len(sim.state.seps)
     for job_id, reason in sorted(outcome.failed.items()):

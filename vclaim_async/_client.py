@@ -7,7 +7,7 @@ import dataclasses
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import TypeVar
 
@@ -65,6 +65,8 @@ class ServiceClient:
         clock: Callable[[], float] = time.time,
         hooks: Iterable[Hook] = (),
         limiter: Limiter | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         expected = self.config_type
         if not isinstance(config, expected) or config.service != expected.service:
@@ -86,6 +88,10 @@ class ServiceClient:
         self._eligibility: EligibilityCache | None = None
         # -- end shared --
         self._clock = clock
+        #: The clock and sleep of the waits the client makes between calls (the settle window
+        #: of a reconciled SEP insert); tests drive them (STYLE habit 13).
+        self.monotonic = monotonic
+        self.sleep = sleep
         self._borrowed = session
         self._session: aiohttp.ClientSession | None = None
         self._transport: Transport | None = None
@@ -200,6 +206,8 @@ class VClaimClient(ServiceClient):
     the client builds a RedisLimiter from the config. ``cache`` (a
     :class:`~vclaim_async.MemoryCache` or :class:`~vclaim_async.redis.RedisCache`) reuses
     Peserta answers for a few minutes; off by default. The client closes both on exit.
+    ``monotonic`` and ``sleep`` time the waits the client makes between calls (the settle
+    window of ``sep.insert(..., reconcile=True)``); tests pass a clock they drive.
     """
 
     _resource_names = _RESOURCES
@@ -213,8 +221,18 @@ class VClaimClient(ServiceClient):
         hooks: Iterable[Hook] = (),
         limiter: Limiter | None = None,
         cache: Cache | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
-        super().__init__(config, session=session, clock=clock, hooks=hooks, limiter=limiter)
+        super().__init__(
+            config,
+            session=session,
+            clock=clock,
+            hooks=hooks,
+            limiter=limiter,
+            monotonic=monotonic,
+            sleep=sleep,
+        )
         self._eligibility = None if cache is None else EligibilityCache(self, cache)
 
     # -- resources -------------------------------------------------------------------------

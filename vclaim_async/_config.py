@@ -203,6 +203,10 @@ class VClaimConfig:
     shared_max_in_flight: int | None = None
     #: Requests started per second across all processes (default: no rate limit).
     shared_per_second: float | None = None
+    #: A null or missing value in a field the model types as always present is a DecodeError
+    #: (True), or is decoded with an empty default, logged and reported to the hooks (False).
+    #: Tests keep it True (``VClaimSimulator.config()`` does) so model drift fails loudly.
+    strict_decoding: bool = False
 
     def __post_init__(self) -> None:
         for name in ("cons_id", "secret", "user_key"):

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 
-from . import _crypto, _lzstring
+from . import _crypto, _lzstring, _tolerant
 from ._antrean_replies import antrean_error
 from .errors import (
     APIError,
@@ -252,10 +252,13 @@ def decode_payload(
     model: type[T],
     *,
     dialect: Dialect = VCLAIM,
+    strict: bool = True,
 ) -> T:
     """Decode payload text into ``model``; a ``str`` model takes plain strings as they are.
 
-    With a dialect that wraps lists, a list ``model`` also accepts ``{"list": [...]}``.
+    With a dialect that wraps lists, a list ``model`` also accepts ``{"list": [...]}``. With
+    ``strict=False`` an answer whose only fault is a null or missing required field is
+    decoded with that field defaulted (:mod:`vclaim_async._tolerant`).
     """
     if model is str:
         if text is None:
@@ -282,6 +285,10 @@ def decode_payload(
     try:
         result: T = _decoder(model).decode(text)  # type: ignore[arg-type]
     except msgspec.ValidationError as exc:
+        if not strict:
+            repaired = _tolerant.redecode(text, model, exc)
+            if repaired is not None:
+                return repaired
         # The message names the JSON path, never the payload: decrypted data is patient data.
         name = getattr(model, "__name__", model)
         raise DecodeError(f"answer does not match {name}: {exc}") from None
@@ -310,11 +317,13 @@ def decode_answer(
     secrets: tuple[str, ...] = (),
     max_length: int | None = None,
     dialect: Dialect = VCLAIM,
+    strict: bool = True,
 ) -> T | None:
     """One answer's bytes to ``model``: envelope, decryption with the attempt's timestamp, model.
 
     ``None`` only when ``nullable`` and BPJS answered ``null`` (or ``""``). ``secrets`` are cut
-    out of any excerpt; ``max_length`` bounds the decrypted, decompressed text.
+    out of any excerpt; ``max_length`` bounds the decrypted, decompressed text; ``strict``
+    as in :func:`decode_payload`.
     """
     envelope = parse_envelope(status, body, endpoint=endpoint, secrets=secrets, dialect=dialect)
     text, decrypted = payload_text(
@@ -327,4 +336,4 @@ def decode_answer(
     )
     if text is None and nullable:
         return None
-    return decode_payload(text, decrypted, envelope.response, model, dialect=dialect)
+    return decode_payload(text, decrypted, envelope.response, model, dialect=dialect, strict=strict)

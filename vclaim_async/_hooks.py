@@ -20,6 +20,9 @@ class CallEvent:
     cache, no request: ``attempts`` is 0), ``"joined"`` (shared a concurrent look-up's
     request, none of its own), ``"miss"`` (sent, then cached) or ``"fresh"`` (``fresh=True``);
     None for calls the cache does not cover. Requests saved = hits + joined.
+    ``defaulted`` names the answer fields (JSON paths such as ``$.histori[0].kelasRawat``,
+    never values) that arrived null or missing although the model types them as always
+    present, and were decoded with an empty default (see docs/errors.md, "Tolerant decoding").
     """
 
     operation: str
@@ -30,6 +33,7 @@ class CallEvent:
     latency: float
     error: str | None
     cache: str | None = None
+    defaulted: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -86,7 +86,7 @@ class Body(bytes):
 class _Call:
     """One call's options and its clock, shared by its attempts."""
 
-    __slots__ = ("limit", "policy", "started", "timeout")
+    __slots__ = ("limit", "policy", "sent", "started", "timeout")
 
     def __init__(self, config: VClaimConfig) -> None:
         self.policy: RetryPolicy = config.retry
@@ -94,6 +94,9 @@ class _Call:
         self.limit: int = config.max_response_bytes
         #: When the first attempt got its slot: the deadline counts from there, not the queue.
         self.started: float | None = None
+        #: When the last attempt left (``time.monotonic()``): a lost write's settle window
+        #: counts from there.
+        self.sent: float | None = None
 
     def elapsed(self) -> float:
         return 0.0 if self.started is None else time.monotonic() - self.started
@@ -199,7 +202,7 @@ class Transport:
         if policy.attempts < 2 or not retryable or call.elapsed() + delay >= policy.deadline:
             if retryable and policy.attempts > 1:
                 _log_give_up(endpoint, first, call)
-            final = self._final(endpoint, path, body, first)
+            final = self._final(endpoint, path, body, first, call)
             if final is first:
                 raise first
             raise final from first
@@ -245,14 +248,14 @@ class Transport:
             exc.attempts = attempts
             if is_retryable(exc, idempotent=idempotent):
                 _log_give_up(endpoint, exc, call)
-            final = self._final(endpoint, path, body, exc)
+            final = self._final(endpoint, path, body, exc, call)
             if final is exc:
                 raise
             raise final from exc
         return answer
 
     def _final(
-        self, endpoint: Endpoint, path: str, body: bytes | None, exc: VClaimError
+        self, endpoint: Endpoint, path: str, body: bytes | None, exc: VClaimError, call: _Call
     ) -> VClaimError:
         """The error to raise once retrying is over: a write that may have landed says so."""
         if endpoint.idempotent or not _may_have_landed(exc):
@@ -266,6 +269,7 @@ class Transport:
             body=body,
         )
         unknown.attempts = exc.attempts
+        unknown.sent_at = call.sent
         return unknown
 
     async def _send(
@@ -316,6 +320,7 @@ class Transport:
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
             t0 = time.monotonic()
+            call.sent = t0
             try:
                 async with self._session.request(
                     endpoint.method,

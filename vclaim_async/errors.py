@@ -144,10 +144,15 @@ class OutcomeUnknownError(TransportError):
     holds (for a SEP: the visit monitoring or the participant's history) before trying again.
     ``method``, ``path`` and ``body`` keep what was sent; they may hold patient data, so they
     are attributes, never part of the message. ``candidates`` holds the SEP numbers when
-    settling a lost SEP insert found more than one that could be it.
+    settling a lost SEP insert found SEPs that could be it; ``landed`` is the number when the
+    history proved this insert's SEP landed but its detail could not be read (then
+    ``candidates == (landed,)``). ``sent_at`` is when the last attempt left
+    (``time.monotonic()``), which a settle window counts from.
     """
 
     candidates: tuple[str, ...] = ()
+    landed: str | None = None
+    sent_at: float | None = None
 
     def __init__(
         self,

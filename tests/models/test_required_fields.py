@@ -87,7 +87,14 @@ OPTIONAL: dict[str, set[str]] = {
     "COB": {"nm_asuransi", "no_asuransi", "tgl_tat", "tgl_tmt"},
     "FormPrbDetail": {"kd_status_prb"},
     "FormPrbDetailData": {"*"},  # every PRB measurement may be null
-    "HistoriPelayanan": {"tgl_plg_sep"},
+    # Evidence: tests/fixtures/catalog/monitoring-histori-pelayanan.json, the catalog's own
+    # example, prints an outpatient row with "kelasRawat": null (issue 17); "poli" is "" there
+    # and null for inpatient rows of the same family (Kunjungan, ssecd/jkn's ``string | null``).
+    "HistoriPelayanan": {"kelas_rawat", "poli", "tgl_plg_sep"},
+    # Evidence: inpatient claims and Jasa Raharja SEPs have no clinic; the simulator and the
+    # Kunjungan answer of the same family send "poli": null for them (issue 17).
+    "JasaRaharjaSep": {"poli"},
+    "Klaim": {"poli"},
     "Informasi": {"dinsos", "e_sep", "no_sktm", "prolanis_prb"},
     "InsertedSep": {
         "assestmen_pel",
@@ -120,7 +127,17 @@ OPTIONAL: dict[str, set[str]] = {
     "RujukanCreated": {"poli_tujuan"},
     "RujukanKeluar": {"nama_poli_rujukan", "poli_rujukan"},
     "RujukanKhusus": {"id_rujukan"},
-    "SepDetail": {"dpjp", "informasi", "kontrol", "penjamin"},
+    # Evidence (issue 17): a SEP of a Normal visit may carry flagProcedure, kdPenunjang and
+    # assestmenPel as null instead of an object, and with them the settle step failed.
+    "SepDetail": {
+        "assestmen_pel",
+        "dpjp",
+        "flag_procedure",
+        "informasi",
+        "kd_penunjang",
+        "kontrol",
+        "penjamin",
+    },
     "SepDpjp": {"kd_dpjp", "nm_dpjp"},
     "SepInformasi": {"dinsos", "e_sep", "no_sktm", "prolanis_prb"},
     "SepInternal": {"flag_prosedur", "nm_penunjang"},

@@ -21,7 +21,13 @@ RESOURCES = (
 # get, list_*, by_*, insert, update, delete, each optionally qualified (get_rs, insert_spri).
 VERB = re.compile(r"(get|list|by|insert|update|delete)(_[a-z0-9]+)*")
 # Methods that compose catalog rows rather than being one.
-COMPOSED = {"peserta.lookup", "peserta.check_many", "sep.list_pengajuan", "sep.list_landed"}
+COMPOSED = {
+    "peserta.lookup",
+    "peserta.check_many",
+    "sep.list_pengajuan",
+    "sep.list_landed",
+    "sep.get_landed",
+}
 
 
 def _methods() -> list[tuple[str, str]]:

@@ -60,6 +60,7 @@ async def issue_sep(
     diag: str = "I10",
     jaminan: Jaminan | None = None,
     reconcile: bool = False,
+    settle: float | None = None,
 ) -> InsertedSep:
     """An outpatient SEP on an FKTP referral, with everything else defaulted."""
     return await client.sep.insert(
@@ -81,6 +82,7 @@ async def issue_sep(
         dpjp_layan=DOKTER,
         jaminan=jaminan,
         reconcile=reconcile,
+        settle=settle,
     )
 
 

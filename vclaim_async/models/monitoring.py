@@ -81,7 +81,8 @@ class Klaim(Response, frozen=True, kw_only=True):
     no_fpk: str = msgspec.field(name="noFPK")
     no_sep: str = msgspec.field(name="noSEP")
     peserta: KlaimPeserta
-    poli: str
+    # An inpatient claim has no clinic: null, as in the Kunjungan answer of the same family.
+    poli: str | None = None
     status: str
     tgl_pulang: datetime.date
     tgl_sep: datetime.date
@@ -105,9 +106,13 @@ class HistoriPelayanan(Response, frozen=True, kw_only=True):
     no_kartu: str
     nama_peserta: str
     jns_pelayanan: str
-    kelas_rawat: str
+    # The catalog's own example prints an outpatient row with "kelasRawat": null
+    # (tests/fixtures/catalog/monitoring-histori-pelayanan.json).
+    kelas_rawat: str | None = None
     diagnosa: str
-    poli: str
+    # "" in the catalog's example; null for inpatient rows in other answers of the same
+    # family (Kunjungan, ssecd/jkn types it ``string | null``), so never required.
+    poli: str | None = None
     ppk_pelayanan: str
     no_rujukan: str
 
@@ -126,7 +131,8 @@ class JasaRaharjaSep(Response, frozen=True, kw_only=True):
     tgl_plg_sep: datetime.date = msgspec.field(name="tglPlgSEP")
     no_mr: str
     jns_pelayanan: str
-    poli: str
+    # An inpatient SEP has no clinic: null, as in the Kunjungan answer of the same family.
+    poli: str | None = None
     diagnosa: str
     peserta: KlaimPeserta
 

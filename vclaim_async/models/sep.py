@@ -33,6 +33,7 @@ __all__ = [
     "KllInduk",
     "KllIndukList",
     "KlsRawat",
+    "LandedSeps",
     "LokasiKejadian",
     "LokasiLaka",
     "PengajuanSep",
@@ -410,6 +411,19 @@ class InsertedSep(Response, frozen=True, kw_only=True):
     assestmen_pel: str | None = None
 
 
+class LandedSeps(msgspec.Struct, frozen=True, kw_only=True):
+    """What the participant's history says about one visit (``sep.get_landed``).
+
+    ``matches`` are the visit's SEPs (same card, day, service type and referral; the clinic
+    does not contradict it); ``candidates`` are other SEPs of the same card, day and service
+    type, which could still be this visit under another referral or clinic spelling. Send the
+    insert again only when both are empty.
+    """
+
+    matches: tuple[str, ...] = ()  # SEP numbers the history shows for this very visit
+    candidates: tuple[str, ...] = ()  # same card, day and service type: could be this visit
+
+
 class SepInsertResult(Response, frozen=True, kw_only=True):
     """``POST SEP/2.0/insert`` answer, ``{"sep": {...}}``."""
 
@@ -491,9 +505,11 @@ class SepDetail(Response, frozen=True, kw_only=True):
     cob: str
     katarak: str
     tujuan_kunj: SepKodeNama
-    flag_procedure: SepKodeNama
-    kd_penunjang: SepKodeNama
-    assestmen_pel: SepKodeNama
+    # Null (not an object) on a Normal visit in answers seen by public clients; only a
+    # procedure or a consultation visit carries them (docs/writing-seps.md, catalog notes).
+    flag_procedure: SepKodeNama | None = None
+    kd_penunjang: SepKodeNama | None = None
+    assestmen_pel: SepKodeNama | None = None
     # Not in ssecd/jkn's type of this answer; seen as an object or a string elsewhere.
     informasi: SepInformasi | str | None = None
     e_sep: str = msgspec.field(name="eSEP")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
 import msgspec
 
-from .. import _signing
+from .. import _signing, _tolerant
 from .._cache import CACHE_STATE
 from .._envelope import DIALECTS, decode_answer
 from .._hooks import CallEvent
@@ -101,6 +101,7 @@ class Resource:
         config = client.config
         started = time.monotonic()
         answer: Answer | None = None
+        _tolerant.DEFAULTED.set(())
         try:
             answer = await client.transport.request(endpoint, path, data, options=config)
             value = decode_answer(
@@ -116,6 +117,7 @@ class Resource:
                 secrets=(config.secret, config.user_key),
                 max_length=answer.max_response_bytes,
                 dialect=DIALECTS[endpoint.service],
+                strict=config.strict_decoding,
             )
         except VClaimError as exc:
             _scrub(config, exc, answer)
@@ -163,6 +165,7 @@ def _emit(
         latency=time.monotonic() - started,
         error=None if error is None else type(error).__name__,
         cache=CACHE_STATE.get(),
+        defaulted=_tolerant.DEFAULTED.get(),
     )
     for hook in hooks:
         try:

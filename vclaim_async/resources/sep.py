@@ -38,6 +38,7 @@ from ..models.sep import (
     KllInduk,
     KllIndukList,
     KlsRawat,
+    LandedSeps,
     PengajuanSep,
     PengajuanSepRequest,
     PersetujuanSep,
@@ -116,6 +117,7 @@ class SepResource(Resource):
         skdp: Skdp | None = None,
         dpjp_layan: str = "",
         reconcile: bool = False,
+        settle: float | None = None,
     ) -> InsertedSep:
         """Issue an SEP (catalog ``sep.insert``) and return it as BPJS issued it.
 
@@ -123,12 +125,16 @@ class SepResource(Resource):
         :class:`~vclaim_async.errors.OutcomeUnknownError`: the SEP may exist. With
         ``reconcile=True`` the client settles it instead, and never reads before the insert:
         with answers arriving normally it costs no extra request. After a lost answer it reads
-        that participant's service history for that day (one read) and matches the request's
-        own card, date, service type, clinic and referral (:mod:`vclaim_async._reconcile`
-        explains the rule). One match is returned as the result (one more read: the SEP
-        itself); none proves the insert never landed, so it is sent again (at most 3 rounds);
-        two matches, or a history that cannot be read, raise the OutcomeUnknownError (two
-        matches name both numbers in ``.candidates``).
+        that participant's service history for that day, at once and again across a settle
+        window counted from when the lost attempt was sent (``settle`` seconds; default the
+        attempt timeout + 5 s for a late write + 10 s for a lagging history), and matches the
+        request's own card, date, service type, referral and clinic, tolerantly
+        (:mod:`vclaim_async._reconcile` explains the rule). A match is returned as the result
+        (one more read: the SEP itself). Only a history read after the window that shows no
+        row that could be this visit proves the insert never landed; then it is sent again
+        (at most 3 sends). Anything else raises OutcomeUnknownError: with ``.candidates``
+        when rows could be this visit, with ``.landed`` when the SEP landed but could not be
+        read back; docs/writing-seps.md lists every outcome and what to do.
 
         ``ppk_pelayanan`` defaults to ``config.ppk_pelayanan`` (the hospital's BPJS code).
         ``kls_rawat`` may be a bare hak-kelas code when the patient does not move up a class;
@@ -177,9 +183,24 @@ class SepResource(Resource):
                 raise DecodeError("SEP insert answer has no sep object", endpoint="sep.insert")
             return result.sep
 
+        if settle is not None and not reconcile:
+            raise ValueError("settle applies only with reconcile=True")
         if not reconcile:
             return await send()
-        return await _reconcile.reconciled(send, self._history, self.get, body)
+        client = self._client
+        window = self.settle_window if settle is None else settle
+        plan = _reconcile.Settle(window=window, clock=client.monotonic, sleep=client.sleep)
+        return await _reconcile.reconciled(send, self._history, self.get, body, plan)
+
+    @property
+    def settle_window(self) -> float:
+        """The default settle window of this client's reconciled inserts, in seconds.
+
+        The attempt timeout plus 5 s for a write BPJS performs late plus 10 s for a history
+        that shows a new SEP late (:data:`vclaim_async._reconcile.LATE_WRITE_ALLOWANCE`,
+        :data:`~vclaim_async._reconcile.HISTORY_LAG_ALLOWANCE`).
+        """
+        return _reconcile.default_settle(self._client.config.timeout)
 
     async def list_landed(
         self,
@@ -193,9 +214,37 @@ class SepResource(Resource):
         """The numbers of SEPs already issued for this visit (one read of the history).
 
         A visit is the participant's card, the SEP date, the service type, the clinic and the
-        referral, matched as :mod:`vclaim_async._reconcile` explains. Use it before sending a
-        job again whose earlier delivery may have issued its SEP (a worker that crashed after
-        sending): an empty list means none was issued.
+        referral, matched tolerantly as :mod:`vclaim_async._reconcile` explains. An empty list
+        means no SEP matches; before sending a job again whose earlier delivery may have
+        issued its SEP, prefer :meth:`get_landed`, which also returns the rows that could be
+        this visit (another referral or clinic spelling) and so must block a re-send.
+        """
+        found = await self.get_landed(
+            no_kartu=no_kartu,
+            tgl_sep=tgl_sep,
+            jns_pelayanan=jns_pelayanan,
+            poli=poli,
+            no_rujukan=no_rujukan,
+        )
+        return list(found.matches)
+
+    async def get_landed(
+        self,
+        *,
+        no_kartu: str,
+        tgl_sep: DateLike,
+        jns_pelayanan: JnsPelayanan | str,
+        poli: Poli | str,
+        no_rujukan: str,
+        settle: float | None = None,
+    ) -> LandedSeps:
+        """This visit's SEPs (``.matches``) and rows that could be it (``.candidates``).
+
+        One read of the participant's history, classified by the rule of a reconciled insert;
+        with ``settle`` (seconds), the history is read again across that window from now and
+        the answer comes as soon as a match shows, so a SEP issued moments ago by a crashed
+        worker and not yet in the lagging history is still found. Send a job again only when
+        both are empty; one match is its SEP; anything else goes to a person.
         """
         visit = _reconcile.Visit(
             no_kartu=_validate.card_number(no_kartu),
@@ -204,7 +253,11 @@ class SepResource(Resource):
             poli=_poli(poli).tujuan,
             no_rujukan=_validate.text(no_rujukan, "no_rujukan", required=False),
         )
-        return await _reconcile.landed(self._history, visit)
+        if settle is None:
+            return await _reconcile.read(self._history, visit)
+        client = self._client
+        plan = _reconcile.Settle(window=settle, clock=client.monotonic, sleep=client.sleep)
+        return await _reconcile.watch(self._history, visit, plan)
 
     async def _history(self, no_kartu: str, day: str) -> list[HistoriPelayanan]:
         return await self._client.monitoring.list_histori_pelayanan(no_kartu, day, day)

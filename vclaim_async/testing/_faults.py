@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .._catalog import CATALOGS
 
-__all__ = ["FAULT_KINDS", "Fault", "FaultPlan"]
+__all__ = ["CLINIC_SPELLINGS", "DATE_SPELLINGS", "FAULT_KINDS", "Fault", "FaultPlan"]
 
 FAULT_KINDS = frozenset(
     {
@@ -29,8 +29,15 @@ FAULT_KINDS = frozenset(
         "garbage",  # a 200 envelope whose response is random base64 ciphertext
         "wrong_key",  # a 200 envelope encrypted under another timestamp
         "lose_answer",  # do the work (a write lands), then drop the connection
+        "slow_write",  # do the work ``delay`` s after arrival; answer then, or never
     }
 )
+
+#: How ``FaultPlan.spell_history`` may spell a history row's date and clinic.
+DATE_SPELLINGS = frozenset({"yyyy-MM-dd", "dd-MM-yyyy"})
+CLINIC_SPELLINGS = frozenset({"code", "name"})
+
+Delay = float | tuple[float, float] | Callable[[random.Random], float]
 
 
 @dataclass
@@ -45,6 +52,9 @@ class Fault:
     makes it random (with the plan's seeded generator). ``delay`` may be a number of seconds
     or a ``(low, high)`` range for a uniform latency, or a function of the plan's random
     generator for any other distribution (e.g. ``lambda r: r.expovariate(1 / 0.05)``).
+    A ``slow_write`` performs the request ``delay`` seconds after it arrived, whether or not
+    the client is still waiting, and then answers it (``answer=True``) or drops the
+    connection (``answer=False``): BPJS finishing an insert after the client gave up.
     """
 
     kind: str
@@ -56,6 +66,7 @@ class Fault:
     probability: float = 1.0
     hits: int = 0
     operation: str | None = None
+    answer: bool = True
     _pattern: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -81,11 +92,15 @@ class Fault:
         return self.probability >= 1.0 or rng.random() < self.probability
 
     def seconds(self, rng: random.Random) -> float:
-        if isinstance(self.delay, tuple):
-            return rng.uniform(*self.delay)
-        if callable(self.delay):
-            return max(0.0, float(self.delay(rng)))
-        return float(self.delay)
+        return _seconds(self.delay, rng)
+
+
+def _seconds(delay: Delay, rng: random.Random) -> float:
+    if isinstance(delay, tuple):
+        return rng.uniform(*delay)
+    if callable(delay):
+        return max(0.0, float(delay(rng)))
+    return float(delay)
 
 
 class FaultPlan:
@@ -95,6 +110,72 @@ class FaultPlan:
         self.faults: list[Fault] = []
         self.rng = random.Random(seed)
         self._lock = threading.Lock()
+        #: Seconds a new SEP takes to show in the participant's history (see lag_history).
+        self.history_lag: Delay = 0.0
+        #: How history rows spell dates and clinics, and for which share of rows.
+        self.history_dates = "yyyy-MM-dd"
+        self.history_clinics = "code"
+        self.history_spelling_probability = 1.0
+
+    # -- BPJS's timing and spelling ------------------------------------------------------------
+
+    def slow_writes(
+        self,
+        match: str = ".*",
+        *,
+        after: float | tuple[float, float] = (1.0, 3.0),
+        answer: bool = True,
+        probability: float = 1.0,
+        times: int | None = None,
+        operation: str | None = "sep.insert",
+    ) -> Fault:
+        """Perform matching writes ``after`` seconds after they arrive (a number or a range).
+
+        The work is done then even if the client gave up long before (its SEP lands late);
+        with ``answer=False`` the answer is never sent. By default it slows SEP inserts.
+        """
+        return self.add(
+            Fault(
+                "slow_write", match, times=times, delay=after, answer=answer,
+                probability=probability, operation=operation,
+            )
+        )  # fmt: skip
+
+    def lag_history(self, seconds: Delay) -> None:
+        """New SEPs show in ``monitoring/HistoriPelayanan`` only ``seconds`` after they were
+        performed (a number, a ``(low, high)`` range, or a function of the random generator).
+        ``0`` switches the lag off."""
+        with self._lock:
+            self.history_lag = seconds
+
+    def history_lag_seconds(self) -> float:
+        """One draw of the history lag, for a SEP performed now."""
+        with self._lock:
+            return _seconds(self.history_lag, self.rng)
+
+    def spell_history(
+        self, *, dates: str = "dd-MM-yyyy", clinics: str = "name", probability: float = 1.0
+    ) -> None:
+        """History rows spell ``tglSep``/``tglPlgSep`` as ``dates`` and ``poli`` as the clinic's
+        ``code`` or ``name``, for the share ``probability`` of rows (drawn per row)."""
+        if dates not in DATE_SPELLINGS or clinics not in CLINIC_SPELLINGS:
+            raise ValueError(
+                f"dates is one of {sorted(DATE_SPELLINGS)}, clinics one of "
+                f"{sorted(CLINIC_SPELLINGS)}"
+            )
+        with self._lock:
+            self.history_dates = dates
+            self.history_clinics = clinics
+            self.history_spelling_probability = probability
+
+    def history_spelling(self) -> tuple[str, str]:
+        """The (dates, clinics) spelling of one history row."""
+        with self._lock:
+            if self.history_spelling_probability < 1.0 and (
+                self.rng.random() >= self.history_spelling_probability
+            ):
+                return "yyyy-MM-dd", "code"
+            return self.history_dates, self.history_clinics
 
     def add(self, fault: Fault) -> Fault:
         with self._lock:
@@ -161,8 +242,12 @@ class FaultPlan:
             left -= rate
 
     def clear(self) -> None:
+        """Remove every fault, the history lag and the history spelling."""
         with self._lock:
             self.faults.clear()
+            self.history_lag = 0.0
+            self.history_dates, self.history_clinics = "yyyy-MM-dd", "code"
+            self.history_spelling_probability = 1.0
 
     def pick(self, method: str, path: str, operation: str | None = None) -> list[Fault]:
         """The faults that fire for this request (at most one non-delay fault); ``operation``

@@ -142,6 +142,8 @@ class VClaimSimulator:
         self._extra_routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._runner: web.AppRunner | None = None
         self._closing = asyncio.Event()
+        #: Slow writes still to be performed (Fault kind "slow_write").
+        self._slow_work: set[asyncio.Future[Reply]] = set()
         self.app = web.Application()
         self.app.router.add_route("*", "/{tail:.*}", self._dispatch)
         #: In-memory VClaim state (SEPs, referrals, ...) the routes share; tests inspect it.
@@ -184,6 +186,9 @@ class VClaimSimulator:
         self._runner = runner
 
     async def close(self) -> None:
+        # A slow write not yet performed never is: closing is the server going away.
+        for work in list(self._slow_work):
+            work.cancel()
         self._closing.set()
         runner, self._runner = self._runner, None
         if runner is not None:
@@ -258,7 +263,8 @@ class VClaimSimulator:
         return self.base_url.rsplit("/", 1)[0] + f"/{self.antrean_service}"
 
     def antrean_config(self, **overrides: Any) -> AntreanConfig:
-        """An Antrean RS client config for this simulator (fast retries; override anything)."""
+        """An Antrean RS client config for this simulator (fast retries, strict decoding;
+        override anything)."""
         values: dict[str, Any] = {
             "cons_id": self.cons_id,
             "secret": self.secret,
@@ -266,12 +272,13 @@ class VClaimSimulator:
             "base_url": self.antrean_base_url,
             "retry": RetryPolicy(attempts=4, initial_backoff=0.01, max_backoff=0.05, jitter=0.01),
             "timeout": 5.0,
+            "strict_decoding": True,
         }
         values.update(overrides)
         return AntreanConfig(**values)
 
     def config(self, **overrides: Any) -> VClaimConfig:
-        """A client config for this simulator (fast retries; override anything)."""
+        """A client config for this simulator (fast retries, strict decoding; override anything)."""
         values: dict[str, Any] = {
             "cons_id": self.cons_id,
             "secret": self.secret,
@@ -280,6 +287,8 @@ class VClaimSimulator:
             "ppk_pelayanan": self.ppk_pelayanan,
             "retry": RetryPolicy(attempts=4, initial_backoff=0.01, max_backoff=0.05, jitter=0.01),
             "timeout": 5.0,
+            # Tests decode strictly, so a model that drifts from the simulator fails loudly.
+            "strict_decoding": True,
         }
         values.update(overrides)
         return VClaimConfig(**values)
@@ -385,8 +394,20 @@ class VClaimSimulator:
             if terminal is not None and terminal.kind == "empty":
                 return web.Response(status=200, body=b"", content_type="application/json")
             self.served += 1
-            with self.lock:
-                reply = await handler(SimRequest(request.method, path, params, parsed, self))
+            sim_request = SimRequest(request.method, path, params, parsed, self)
+            if terminal is not None and terminal.kind == "slow_write":
+                # BPJS finishes the work late, whether or not the client is still waiting.
+                work = asyncio.ensure_future(
+                    self._slow(handler, sim_request, terminal.seconds(self.faults.rng))
+                )
+                self._slow_work.add(work)
+                work.add_done_callback(self._slow_work.discard)
+                reply = await asyncio.shield(work)
+                if not terminal.answer:
+                    return await self._drop(request, False)
+            else:
+                with self.lock:
+                    reply = await handler(sim_request)
             if terminal is not None and terminal.kind in ("reset", "lose_answer"):
                 return await self._drop(request, terminal.kind == "reset")
             envelope = self._encode(
@@ -397,6 +418,11 @@ class VClaimSimulator:
                 return web.Response(status=200, body=cut, content_type="application/json")
             return web.Response(status=200, body=envelope, content_type="application/json")
         return _text(404, _GATEWAY_TEXTS[404])
+
+    async def _slow(self, handler: Handler, request: SimRequest, seconds: float) -> Reply:
+        await self._sleep(seconds)
+        with self.lock:
+            return await handler(request)
 
     def _find(
         self, method: str, path: str, service: str = "vclaim"

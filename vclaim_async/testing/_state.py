@@ -33,6 +33,8 @@ class SepRecord:
     peserta: dict[str, Any]
     tgl_pulang: str | None = None
     status_pulang: str | None = None
+    #: When (``sim.clock()``) the participant's history starts to show it (a lagging history).
+    visible_at: float = 0.0
 
     @property
     def tgl_sep(self) -> str:

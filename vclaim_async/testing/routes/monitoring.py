@@ -47,7 +47,7 @@ def _kunjungan(record: SepRecord) -> dict[str, Any]:
         "kelasRawat": field(t, "klsRawat.klsRawatHak"),
         "diagnosa": t["diagAwal"],
         "poli": str(field(t, "poli.tujuan") or "") or None,
-        "noRujukan": field(t, "rujukan.noRujukan") or None,
+        "noRujukan": field(t, "rujukan.noRujukan") or "",
     }
 
 
@@ -102,29 +102,55 @@ async def klaim(req: SimRequest) -> Reply:
     return listing(rows, "klaim")
 
 
+def _dmy(day: str | None) -> str | None:
+    return None if not day else f"{day[8:10]}-{day[5:7]}-{day[0:4]}"
+
+
+def _histori(req: SimRequest, r: SepRecord) -> dict[str, Any]:
+    """One history row as the catalog's example prints it (sim.faults may respell it)."""
+    dates, clinics = req.sim.faults.history_spelling()
+    inpatient = r.jns_pelayanan == "1"
+    kode = str(field(r.t_sep, "poli.tujuan") or "")
+    # The catalog's example: an inpatient row's clinic is "", an outpatient row's class null.
+    poli = "" if inpatient else kode
+    if clinics == "name" and poli:
+        poli = data.name_of(data.POLI, poli, poli)
+    tgl_sep, tgl_plg = r.tgl_sep, _discharged(r)
+    if dates == "dd-MM-yyyy":
+        tgl_sep, tgl_plg = _dmy(tgl_sep) or tgl_sep, _dmy(tgl_plg)
+    return {
+        "noSep": r.no_sep,
+        "tglSep": tgl_sep,
+        "tglPlgSep": tgl_plg,
+        "noKartu": r.no_kartu,
+        "namaPeserta": r.peserta.get("nama"),
+        "jnsPelayanan": r.jns_pelayanan,
+        "kelasRawat": _KELAS_HISTORI.get(field(r.t_sep, "klsRawat.klsRawatHak") or "")
+        if inpatient
+        else None,
+        "diagnosa": f"{r.t_sep['diagAwal']} - {data.name_of(data.DIAGNOSA, r.t_sep['diagAwal'])}",
+        "poli": poli,
+        "ppkPelayanan": "RSUP SIMULASI",
+        "noRujukan": field(r.t_sep, "rujukan.noRujukan") or "",
+    }
+
+
+_KELAS_HISTORI = {"1": "Kelas 1", "2": "Kelas 2", "3": "Kelas 3"}
+
+
 @route("monitoring.list_histori_pelayanan")
 async def histori(req: SimRequest) -> Reply:
     state = req.state
     first, last = req.params["tgl_mulai"], req.params["tgl_akhir"]
     if bad_date(first) or bad_date(last):
         return not_found("Format tanggal tidak sesuai")
+    now = req.sim.clock()
     rows = [
-        {
-            "noSep": r.no_sep,
-            "tglSep": r.tgl_sep,
-            "tglPlgSep": _discharged(r),
-            "noKartu": r.no_kartu,
-            "namaPeserta": r.peserta.get("nama"),
-            "jnsPelayanan": r.jns_pelayanan,
-            "kelasRawat": field(r.t_sep, "klsRawat.klsRawatHak"),
-            "diagnosa": f"{r.t_sep['diagAwal']} - "
-            f"{data.name_of(data.DIAGNOSA, r.t_sep['diagAwal'])}",
-            "poli": str(field(r.t_sep, "poli.tujuan") or "") or None,
-            "ppkPelayanan": "RSUP SIMULASI",
-            "noRujukan": field(r.t_sep, "rujukan.noRujukan") or None,
-        }
+        _histori(req, r)
         for r in state.live_seps()
-        if r.no_kartu == req.params["no_kartu"] and between(r.tgl_sep, first, last)
+        if r.no_kartu == req.params["no_kartu"]
+        and between(r.tgl_sep, first, last)
+        and r.visible_at <= now  # a lagging history (sim.faults.lag_history)
     ]
     return listing(rows, "histori")
 

@@ -200,6 +200,8 @@ async def insert(req: SimRequest) -> Reply:
         return not_found("Status Peserta Tidak Aktif")
     no_sep = state.number(t_sep["ppkPelayanan"], t_sep["tglSep"], "V", "sep")
     record = SepRecord(no_sep=no_sep, t_sep=copy.deepcopy(t_sep), peserta=peserta)
+    # A lagging history (sim.faults.lag_history) shows the SEP only some seconds from now.
+    record.visible_at = req.sim.clock() + req.sim.faults.history_lag_seconds()
     state.seps[no_sep] = record
     return Reply(payload={"sep": _inserted(record)})
 
@@ -354,12 +356,18 @@ async def pengajuan(req: SimRequest) -> Reply:
     return plain_or_encrypted(state, t_sep["noKartu"])
 
 
+# The catalog's aprovalSEP page: jnsPengajuan defaults to "1" (backdate) when left out.
+_APPROVAL_REQUIRED = ("noKartu", "tglSep", "jnsPelayanan", "user")
+
+
 @route("sep.insert_persetujuan")
 async def approval(req: SimRequest) -> Reply:
     state = req.state
-    t_sep = unwrap(req.body, "request", "t_sep", need=_PENGAJUAN_REQUIRED)
+    t_sep = unwrap(req.body, "request", "t_sep", need=_APPROVAL_REQUIRED)
     if isinstance(t_sep, Reply):
         return t_sep
+    if not str(t_sep.get("jnsPengajuan") or "").strip():
+        t_sep["jnsPengajuan"] = "1"
     key = (t_sep["noKartu"], t_sep["tglSep"], t_sep["jnsPelayanan"])
     application = state.pengajuan.get(key)
     if application is None:
