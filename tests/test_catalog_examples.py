@@ -28,7 +28,7 @@ CONS_ID, SECRET = "1234", "catalog-secret"
 
 # Numbers of the right shape for the calls' argument checks; the server answers any path.
 WORLD = World(
-    card="0001160271256",
+    card="9999960271256",
     no_sep="0301R0110818V100085",
     accident_sep="0301R0110818V100185",
     rujukan_fktp="0301U01108180200084",
@@ -46,7 +46,7 @@ WORLD = World(
 
 # Calls that read something first in the simulator's world; here the one method is enough.
 DIRECT: dict[str, Call] = {
-    "peserta.by_nik": lambda c, w: c.peserta.by_nik("3319022010810007", w.today),
+    "peserta.by_nik": lambda c, w: c.peserta.by_nik("0019022010810007", w.today),
     "rujukan.get_rs_by_card": lambda c, w: c.rujukan.get_rs_by_card(w.card),
     "rujukan.list_rs_by_card": lambda c, w: c.rujukan.list_rs_by_card(w.card),
 }
