@@ -1,0 +1,1 @@
+"""Antrean RS (the outpatient queue service) on the same core as VClaim."""
