@@ -11,6 +11,7 @@ from ._hooks import CallEvent, Hook
 from ._limiter import Limiter
 from ._validate import DateLike
 from .errors import (
+    AlreadyRecordedError,
     APIError,
     AuthenticationError,
     DecodeError,
@@ -21,6 +22,7 @@ from .errors import (
     OutcomeUnknownError,
     RateLimitError,
     ResponseTooLargeError,
+    TaskRuleError,
     TLSError,
     TransportError,
     VClaimConnectionError,
@@ -39,6 +41,7 @@ __all__ = [
     "BASE_URLS",
     "CATALOG",
     "APIError",
+    "AlreadyRecordedError",
     "AuthenticationError",
     "Cache",
     "CallEvent",
@@ -62,6 +65,7 @@ __all__ = [
     "ResponseTooLargeError",
     "RetryPolicy",
     "TLSError",
+    "TaskRuleError",
     "TransportError",
     "VClaimClient",
     "VClaimConfig",

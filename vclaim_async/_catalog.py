@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import KW_ONLY, dataclass
 from types import MappingProxyType
 
-__all__ = ["CATALOG", "Endpoint", "render_table"]
+__all__ = ["ANTREAN_CATALOG", "CATALOG", "CATALOGS", "SERVICES", "Endpoint", "render_table"]
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,16 @@ class Endpoint:
     _: KW_ONLY
     encrypted: bool | None = True
     summary: str = ""
+    #: The service the row belongs to (``"vclaim"``, ``"antrean"``): its base URL, user key
+    #: and envelope dialect. Names are unique within a service, not across services.
+    service: str = "vclaim"
+    #: A POST that only reads (Antrean's ``antrean/getlisttask``), so it may be re-sent.
+    read: bool = False
 
     @property
     def idempotent(self) -> bool:
         """Reads may be re-sent; a write is re-sent only when it provably never left us."""
-        return self.method == "GET"
+        return self.method == "GET" or self.read
 
 
 _ROWS: tuple[Endpoint, ...] = (
@@ -424,23 +429,123 @@ _ROWS: tuple[Endpoint, ...] = (
     ),
 )
 
-#: Operation name -> row, in catalog order.
+
+def _antrean(name: str, method: str, path: str, summary: str, **kwargs: bool | None) -> Endpoint:
+    return Endpoint(name, method, path, summary=summary, service="antrean", **kwargs)  # type: ignore[arg-type]
+
+
+# Antrean RS (WS BPJS, "Antrol"): the 17 operations of the Antrean protocol notes §3. Writes
+# answer metadata only, dashboards are plain, everything else is encrypted.
+_ANTREAN_ROWS: tuple[Endpoint, ...] = (
+    _antrean("referensi.list_poli", "GET", "ref/poli", "HFIS poli and sub-specialties"),
+    _antrean("referensi.list_dokter", "GET", "ref/dokter", "HFIS doctors"),
+    _antrean("referensi.list_poli_fp", "GET", "ref/poli/fp", "Sub-specialties using fingerprints"),
+    _antrean(
+        "referensi.get_pasien_fp",
+        "GET",
+        "ref/pasien/fp/identitas/{jenis}/noidentitas/{nomor}",
+        "A patient's fingerprint enrolment, by NIK or card",
+    ),
+    _antrean(
+        "jadwal_dokter.get",
+        "GET",
+        "jadwaldokter/kodepoli/{kodepoli}/tanggal/{tanggal}",
+        "Doctor schedules of a poli on a date",
+    ),
+    _antrean(
+        "jadwal_dokter.update",
+        "POST",
+        "jadwaldokter/updatejadwaldokter",
+        "Change a doctor's schedule (approved by BPJS)",
+        encrypted=False,
+    ),
+    _antrean(
+        "antrean.add", "POST", "antrean/add", "Report an onsite registration", encrypted=False
+    ),
+    _antrean(
+        "antrean.add_farmasi",
+        "POST",
+        "antrean/farmasi/add",
+        "Report a pharmacy queue entry",
+        encrypted=False,
+    ),
+    _antrean(
+        "antrean.update_waktu",
+        "POST",
+        "antrean/updatewaktu",
+        "Report a task-id time of a visit",
+        encrypted=False,
+    ),
+    _antrean("antrean.batal", "POST", "antrean/batal", "Cancel a booking", encrypted=False),
+    _antrean(
+        "antrean.list_task", "POST", "antrean/getlisttask", "Task-id times of a booking", read=True
+    ),
+    _antrean(
+        "antrean.list_by_tanggal",
+        "GET",
+        "antrean/pendaftaran/tanggal/{tanggal}",
+        "Registrations of a date",
+    ),
+    _antrean(
+        "antrean.get",
+        "GET",
+        "antrean/pendaftaran/kodebooking/{kodebooking}",
+        "A registration by booking code",
+    ),
+    _antrean("antrean.list_aktif", "GET", "antrean/pendaftaran/aktif", "Registrations not served"),
+    _antrean(
+        "antrean.list_aktif_by_dokter",
+        "GET",
+        "antrean/pendaftaran/kodepoli/{kodepoli}/kodedokter/{kodedokter}/hari/{hari}"
+        "/jampraktek/{jampraktek}",
+        "Registrations not served, of one session",
+    ),
+    _antrean(
+        "dashboard.per_tanggal",
+        "GET",
+        "dashboard/waktutunggu/tanggal/{tanggal}/waktu/{waktu}",
+        "Waiting-time dashboard of a date",
+        encrypted=False,
+    ),
+    _antrean(
+        "dashboard.per_bulan",
+        "GET",
+        "dashboard/waktutunggu/bulan/{bulan}/tahun/{tahun}/waktu/{waktu}",
+        "Waiting-time dashboard of a month",
+        encrypted=False,
+    ),
+)
+
+#: VClaim operation name -> row, in catalog order.
 CATALOG: Mapping[str, Endpoint] = MappingProxyType({row.name: row for row in _ROWS})
+#: Antrean RS operation name -> row (``"antrean.update_waktu"``).
+ANTREAN_CATALOG: Mapping[str, Endpoint] = MappingProxyType({row.name: row for row in _ANTREAN_ROWS})
+#: Service -> its catalog. A next service (Aplicares, iCare) is one more entry here.
+CATALOGS: Mapping[str, Mapping[str, Endpoint]] = MappingProxyType(
+    {"vclaim": CATALOG, "antrean": ANTREAN_CATALOG}
+)
+#: Service -> how people name it.
+SERVICES: Mapping[str, str] = MappingProxyType({"vclaim": "VClaim", "antrean": "Antrean RS"})
 
 
 _ENCRYPTED = {True: "yes", False: "no (plain)", None: "either (detected)"}
 
 
 def render_table(rows: Iterable[Endpoint] | None = None) -> str:
-    """The catalog as a markdown table: the README's endpoint list is exactly this text."""
+    """The catalog as a markdown table: the endpoints page is exactly this text.
+
+    Without ``rows``, every service's operations, VClaim first.
+    """
     lines = [
-        "| Operation | Method | Path | Answer encrypted? | Retried on failure? |",
-        "|---|---|---|---|---|",
+        "| Service | Operation | Method | Path | Answer encrypted? | Retried on failure? |",
+        "|---|---|---|---|---|---|",
     ]
-    for row in CATALOG.values() if rows is None else rows:
+    if rows is None:
+        rows = [row for catalog in CATALOGS.values() for row in catalog.values()]
+    for row in rows:
         retried = "yes" if row.idempotent else "no"
         lines.append(
-            f"| `{row.name}` | {row.method} | `{row.path}` | {_ENCRYPTED[row.encrypted]} "
-            f"| {retried} |"
+            f"| {SERVICES.get(row.service, row.service)} | `{row.name}` | {row.method} "
+            f"| `{row.path}` | {_ENCRYPTED[row.encrypted]} | {retried} |"
         )
     return "\n".join(lines) + "\n"

@@ -7,8 +7,9 @@ import dataclasses
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
+from typing import TypeVar
 
 import aiohttp
 
@@ -27,7 +28,7 @@ from .resources.rencana_kontrol import RencanaKontrolResource
 from .resources.rujukan import RujukanResource
 from .resources.sep import SepResource
 
-__all__ = ["VClaimClient"]
+__all__ = ["ServiceClient", "VClaimClient"]
 
 logger = logging.getLogger(__name__)
 
@@ -38,21 +39,23 @@ _RESOURCES = (
 )
 
 
-class VClaimClient:
-    """An asyncio client for BPJS VClaim 2.0.
+_C = TypeVar("_C", bound="ServiceClient")
 
-    Use it as ``async with VClaimClient(config) as client:``. It opens one pooled aiohttp
-    session sized to ``config.max_concurrency`` and closes it on exit. A ``session`` passed in
-    is borrowed: it is used as is and never closed by the client. Each of ``hooks`` is called
-    with a :class:`CallEvent` after every call (operation, status, BPJS code, attempts,
-    latency; never an identifier), for metrics and tracing.
 
-    ``limiter`` (e.g. :class:`~vclaim_async.redis.RedisLimiter`) caps requests across several
-    processes sharing one BPJS quota; with ``config.redis_url`` set and no ``limiter`` given,
-    the client builds a RedisLimiter from the config. ``cache`` (a
-    :class:`~vclaim_async.MemoryCache` or :class:`~vclaim_async.redis.RedisCache`) reuses
-    Peserta answers for a few minutes; off by default. The client closes both on exit.
+class ServiceClient:
+    """What every BPJS service client shares: config, one pooled session, the transport, the
+    limiter, hooks, views (:meth:`with_options`) and the catalog look-up.
+
+    A service is a subclass naming its config class and catalog and adding its resources as
+    cached properties (:class:`VClaimClient`, :class:`~vclaim_async.antrean.AntreanClient`).
     """
+
+    #: The config class this client takes (exactly: a sibling service's config is refused).
+    config_type: type[VClaimConfig] = VClaimConfig
+    #: The operations this client may call, by name.
+    catalog: Mapping[str, Endpoint] = CATALOG
+    #: The cached resource properties, dropped from a view so they bind to the view.
+    _resource_names: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -62,13 +65,13 @@ class VClaimClient:
         clock: Callable[[], float] = time.time,
         hooks: Iterable[Hook] = (),
         limiter: Limiter | None = None,
-        cache: Cache | None = None,
     ) -> None:
-        if not isinstance(config, VClaimConfig):
-            raise TypeError("config must be a VClaimConfig")
+        expected = self.config_type
+        if not isinstance(config, expected) or config.service != expected.service:
+            raise TypeError(f"config must be a {expected.__name__}")
         self.config = config
         self._hooks = tuple(hooks)
-        # -- shared limiter and cache (docs/several-processes.md) --
+        # -- shared limiter (docs/several-processes.md) --
         if limiter is None and config.redis_url is not None:
             from .redis import RedisLimiter
 
@@ -80,22 +83,22 @@ class VClaimClient:
         if limiter is not None:
             limiter.bind(config)
         self.limiter = limiter
-        self._eligibility = None if cache is None else EligibilityCache(self, cache)
+        self._eligibility: EligibilityCache | None = None
         # -- end shared --
         self._clock = clock
         self._borrowed = session
         self._session: aiohttp.ClientSession | None = None
         self._transport: Transport | None = None
         #: The client that owns the session; a view from with_options() points at its root.
-        self._root: VClaimClient = self
+        self._root: ServiceClient = self
 
     def with_options(
-        self,
+        self: _C,
         *,
         timeout: float | None = None,
         retry: RetryPolicy | None = None,
         max_response_bytes: int | None = None,
-    ) -> VClaimClient:
+    ) -> _C:
         """A view of this client whose calls use other options, sharing everything else.
 
         The view shares the session, connection pool, semaphore and hooks; it is cheap to make
@@ -112,14 +115,14 @@ class VClaimClient:
         if max_response_bytes is not None:
             changes["max_response_bytes"] = max_response_bytes
         view = copy.copy(self)
-        for name in _RESOURCES:
+        for name in self._resource_names:
             view.__dict__.pop(name, None)
         view.config = self.config.replace(**changes)
         return view
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    async def __aenter__(self) -> VClaimClient:
+    async def __aenter__(self: _C) -> _C:
         await self.open()
         return self
 
@@ -168,8 +171,51 @@ class VClaimClient:
         """The live transport; raises if the client is not open."""
         transport = self._root._transport
         if transport is None:
-            raise RuntimeError("VClaimClient is not open: use `async with VClaimClient(...)`")
+            name = type(self).__name__
+            raise RuntimeError(f"{name} is not open: use `async with {name}(...)`")
         return transport
+
+    # -- requests --------------------------------------------------------------------------
+
+    def endpoint(self, name: str) -> Endpoint:
+        """The catalog row for ``name``, with any path override from the config applied."""
+        row = self.catalog[name]
+        override = self.config.path_overrides.get(name)
+        if override is None:
+            return row
+        return dataclasses.replace(row, path=override.strip("/"))
+
+
+class VClaimClient(ServiceClient):
+    """An asyncio client for BPJS VClaim 2.0.
+
+    Use it as ``async with VClaimClient(config) as client:``. It opens one pooled aiohttp
+    session sized to ``config.max_concurrency`` and closes it on exit. A ``session`` passed in
+    is borrowed: it is used as is and never closed by the client. Each of ``hooks`` is called
+    with a :class:`CallEvent` after every call (operation, status, BPJS code, attempts,
+    latency; never an identifier), for metrics and tracing.
+
+    ``limiter`` (e.g. :class:`~vclaim_async.redis.RedisLimiter`) caps requests across several
+    processes sharing one BPJS quota; with ``config.redis_url`` set and no ``limiter`` given,
+    the client builds a RedisLimiter from the config. ``cache`` (a
+    :class:`~vclaim_async.MemoryCache` or :class:`~vclaim_async.redis.RedisCache`) reuses
+    Peserta answers for a few minutes; off by default. The client closes both on exit.
+    """
+
+    _resource_names = _RESOURCES
+
+    def __init__(
+        self,
+        config: VClaimConfig,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        clock: Callable[[], float] = time.time,
+        hooks: Iterable[Hook] = (),
+        limiter: Limiter | None = None,
+        cache: Cache | None = None,
+    ) -> None:
+        super().__init__(config, session=session, clock=clock, hooks=hooks, limiter=limiter)
+        self._eligibility = None if cache is None else EligibilityCache(self, cache)
 
     # -- resources -------------------------------------------------------------------------
 
@@ -212,13 +258,3 @@ class VClaimClient:
     def lpk(self) -> LpkResource:
         """Claim sheets (Lembar Pengajuan Klaim)."""
         return LpkResource(self)
-
-    # -- requests --------------------------------------------------------------------------
-
-    def endpoint(self, name: str) -> Endpoint:
-        """The catalog row for ``name``, with any path override from the config applied."""
-        row = CATALOG[name]
-        override = self.config.path_overrides.get(name)
-        if override is None:
-            return row
-        return dataclasses.replace(row, path=override.strip("/"))

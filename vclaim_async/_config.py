@@ -9,14 +9,16 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import ClassVar, Literal
 from urllib.parse import urlsplit
 
 __all__ = [
+    "ANTREAN_BASE_URLS",
     "BASE_URLS",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "FORM_CONTENT_TYPE",
     "JSON_CONTENT_TYPE",
+    "AntreanConfig",
     "RetryPolicy",
     "Secret",
     "VClaimConfig",
@@ -27,6 +29,14 @@ BASE_URLS: Mapping[str, str] = MappingProxyType(
     {
         "production": "https://apijkn.bpjs-kesehatan.go.id/vclaim-rest",
         "development": "https://apijkn-dev.bpjs-kesehatan.go.id/vclaim-rest-dev",
+    }
+)
+
+#: Where Antrean RS (WS BPJS) lives, per environment (Antrean protocol notes §2.1).
+ANTREAN_BASE_URLS: Mapping[str, str] = MappingProxyType(
+    {
+        "production": "https://apijkn.bpjs-kesehatan.go.id/antreanrs",
+        "development": "https://apijkn-dev.bpjs-kesehatan.go.id/antreanrs_dev",
     }
 )
 
@@ -154,6 +164,11 @@ class VClaimConfig:
     ``environment`` picks the server; ``base_url`` wins when both are given.
     """
 
+    #: The service this config reaches; a client accepts only its own service's config.
+    service: ClassVar[str] = "vclaim"
+    #: Base URL per ``environment`` for this service.
+    base_urls: ClassVar[Mapping[str, str]] = BASE_URLS
+
     cons_id: str
     secret: str = field(repr=False)
     user_key: str = field(repr=False)
@@ -197,9 +212,9 @@ class VClaimConfig:
         object.__setattr__(self, "user_key", Secret(self.user_key))
         for name in ("user_agent", "write_content_type"):
             _check_header_value(name, getattr(self, name))
-        if self.base_url is None and self.environment not in BASE_URLS:
+        if self.base_url is None and self.environment not in self.base_urls:
             raise ValueError(
-                f"VClaimConfig.environment must be one of {sorted(BASE_URLS)}, "
+                f"{type(self).__name__}.environment must be one of {sorted(self.base_urls)}, "
                 f"got {self.environment!r}"
             )
         if self.base_url is not None:
@@ -238,7 +253,7 @@ class VClaimConfig:
     @property
     def url(self) -> str:
         """The base URL requests are joined to, without a trailing slash."""
-        base = self.base_url if self.base_url is not None else BASE_URLS[self.environment]
+        base = self.base_url if self.base_url is not None else self.base_urls[self.environment]
         return base.rstrip("/")
 
     @property
@@ -313,6 +328,61 @@ class VClaimConfig:
         env = os.environ if environ is None else environ
         needed = ("VCLAIM_CONS_ID", "VCLAIM_SECRET", "VCLAIM_USER_KEY")
         has_base = bool(env.get("VCLAIM_BASE_URL") or env.get("VCLAIM_ENV"))
+        return has_base and all(env.get(v) for v in needed)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AntreanConfig(VClaimConfig):
+    """Everything an :class:`~vclaim_async.antrean.AntreanClient` needs, fixed once built.
+
+    Antrean RS uses the same ``cons_id`` and ``secret`` as VClaim and its **own** ``user_key``
+    (BPJS issues one per service). ``environment`` picks ``antreanrs`` (production) or
+    ``antreanrs_dev`` (development); ``base_url`` overrides it. Writes go out as
+    ``application/json`` (both content types work at BPJS, protocol notes §2.3). Every other
+    setting (timeouts, retries, concurrency, the shared limiter) means what it means for
+    :class:`VClaimConfig`.
+    """
+
+    service: ClassVar[str] = "antrean"
+    base_urls: ClassVar[Mapping[str, str]] = ANTREAN_BASE_URLS
+
+    write_content_type: str = JSON_CONTENT_TYPE
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, **overrides: object
+    ) -> AntreanConfig:
+        """Build a config from the environment; keyword arguments override it.
+
+        Reads ``VCLAIM_CONS_ID`` and ``VCLAIM_SECRET`` (shared with VClaim),
+        ``VCLAIM_ANTREAN_USER_KEY``, and ``VCLAIM_ANTREAN_BASE_URL`` or ``VCLAIM_ENV``; the
+        timeouts, concurrency, proxy and shared-limiter variables are VClaim's
+        (``VCLAIM_TIMEOUT``, ``VCLAIM_MAX_CONCURRENCY``, ``VCLAIM_REDIS_URL`` ...). The VClaim
+        ``VCLAIM_USER_KEY`` and ``VCLAIM_BASE_URL`` are never used for Antrean. Raises
+        :class:`ValueError` naming exactly the variables that are missing.
+        """
+        env = os.environ if environ is None else environ
+        mapped = {k: v for k, v in env.items() if k not in ("VCLAIM_USER_KEY", "VCLAIM_BASE_URL")}
+        mapped.pop("VCLAIM_PPK", None)
+        if env.get("VCLAIM_ANTREAN_USER_KEY"):
+            mapped["VCLAIM_USER_KEY"] = env["VCLAIM_ANTREAN_USER_KEY"]
+        if env.get("VCLAIM_ANTREAN_BASE_URL"):
+            mapped["VCLAIM_BASE_URL"] = env["VCLAIM_ANTREAN_BASE_URL"]
+        try:
+            config = super().from_env(mapped, **overrides)
+        except ValueError as exc:
+            text = str(exc).replace("VCLAIM_USER_KEY", "VCLAIM_ANTREAN_USER_KEY")
+            text = text.replace("VCLAIM_BASE_URL", "VCLAIM_ANTREAN_BASE_URL")
+            raise ValueError(text) from None
+        assert isinstance(config, AntreanConfig)
+        return config
+
+    @staticmethod
+    def env_is_configured(environ: Mapping[str, str] | None = None) -> bool:
+        """True when the variables needed to reach Antrean RS are all set."""
+        env = os.environ if environ is None else environ
+        needed = ("VCLAIM_CONS_ID", "VCLAIM_SECRET", "VCLAIM_ANTREAN_USER_KEY")
+        has_base = bool(env.get("VCLAIM_ANTREAN_BASE_URL") or env.get("VCLAIM_ENV"))
         return has_base and all(env.get(v) for v in needed)
 
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-from typing import Any, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
 from . import _crypto, _lzstring
+from ._antrean_replies import antrean_error
 from .errors import (
     APIError,
     DecodeError,
@@ -26,9 +29,59 @@ from .errors import (
     excerpt,
 )
 
-__all__ = ["Envelope", "decode_answer", "decode_payload", "parse_envelope", "payload_text"]
+__all__ = [
+    "ANTREAN",
+    "DIALECTS",
+    "VCLAIM",
+    "Dialect",
+    "Envelope",
+    "decode_answer",
+    "decode_payload",
+    "parse_envelope",
+    "payload_text",
+]
 
 T = TypeVar("T")
+
+
+def _vclaim_error(
+    code: str, message: str, *, status: int = 200, endpoint: str | None = None
+) -> APIError:
+    error = NotFoundError if code == "201" else APIError
+    return error(code, message, status=status, endpoint=endpoint)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one BPJS service words its envelope; the envelope code reads only this.
+
+    ``success`` holds the ``metaData.code`` values (as strings: numbers are coerced) that mean
+    success; ``error`` turns any other code and its message into a typed
+    :class:`~vclaim_async.errors.APIError`; ``listed`` accepts a list answer wrapped as
+    ``{"list": [...]}`` where the model is a list. Both key casings (``metaData`` and
+    ``metadata``) are read for every service. A new service is one more instance here.
+    """
+
+    name: str
+    success: frozenset[str]
+    error: Callable[..., APIError]
+    listed: bool = False
+
+
+#: VClaim 2.0: ``metaData``, code ``"200"``; ``"201"`` is "no data".
+VCLAIM = Dialect("vclaim", frozenset({"200"}), _vclaim_error)
+#: Antrean RS: ``metadata``, numeric codes, success ``1`` (references) or ``200``; ``208`` is
+#: "already recorded"; decrypted lists come bare or as ``{"list": [...]}`` (notes §2.4-§2.7).
+ANTREAN = Dialect("antrean", frozenset({"1", "200"}), antrean_error, listed=True)
+#: Service name (the catalog's ``service`` column) -> its dialect.
+DIALECTS = {"vclaim": VCLAIM, "antrean": ANTREAN}
+
+
+class _Listed(msgspec.Struct, Generic[T]):
+    """A list answer wrapped as ``{"list": [...]}``."""
+
+    list: T
+
 
 _NULL = msgspec.Raw(b"null")
 
@@ -68,8 +121,9 @@ def parse_envelope(
     *,
     endpoint: str | None = None,
     secrets: tuple[str, ...] = (),
+    dialect: Dialect = VCLAIM,
 ) -> Envelope:
-    """Check the envelope's code; raise the matching error for anything but "200".
+    """Check the envelope's code; raise the dialect's error for anything but success.
 
     ``secrets`` are cut out of any excerpt kept as evidence (a gateway may echo the request).
     """
@@ -109,7 +163,7 @@ def parse_envelope(
         raise DecodeError("metaData.code is not a BPJS code", status=status, endpoint=endpoint)
     code = "" if code_value is None else str(code_value).strip()[:_CODE_LIMIT]
     message = (meta.message if meta.message is not None else meta.Message) or ""
-    if code == "200":
+    if code in dialect.success:
         return Envelope(code=code, message=message, response=raw.response)
     if not code:
         raise DecodeError(
@@ -118,8 +172,7 @@ def parse_envelope(
             excerpt=excerpt(body, secrets=secrets),
             endpoint=endpoint,
         )
-    error = NotFoundError if code == "201" else APIError
-    raise error(code, message, status=status, endpoint=endpoint)
+    raise dialect.error(code, message, status=status, endpoint=endpoint)
 
 
 def _ciphertext(value: str) -> bytes | None:
@@ -194,10 +247,22 @@ def _decoder(model: Any) -> msgspec.json.Decoder[Any]:
     return msgspec.json.Decoder(model)
 
 
+def _is_list(model: Any) -> bool:
+    return getattr(model, "__origin__", None) is list
+
+
 def decode_payload(
-    text: str | None, was_encrypted: bool, response: msgspec.Raw, model: type[T]
+    text: str | None,
+    was_encrypted: bool,
+    response: msgspec.Raw,
+    model: type[T],
+    *,
+    dialect: Dialect = VCLAIM,
 ) -> T:
-    """Decode payload text into ``model``; a ``str`` model takes plain strings as they are."""
+    """Decode payload text into ``model``; a ``str`` model takes plain strings as they are.
+
+    With a dialect that wraps lists, a list ``model`` also accepts ``{"list": [...]}``.
+    """
     if model is str:
         if text is None:
             raise DecodeError("expected a string answer, got null")
@@ -212,6 +277,14 @@ def decode_payload(
         return text  # type: ignore[return-value]
     if text is None:
         raise DecodeError("answer has no response data")
+    if dialect.listed and _is_list(model) and text.lstrip()[:1] == "{":
+        wrapped: _Listed[T] = decode_payload(
+            text,
+            was_encrypted,
+            response,
+            _Listed[model],  # type: ignore[valid-type]
+        )
+        return wrapped.list
     try:
         result: T = _decoder(model).decode(text)  # type: ignore[arg-type]
     except msgspec.ValidationError as exc:
@@ -242,13 +315,14 @@ def decode_answer(
     endpoint: str | None = None,
     secrets: tuple[str, ...] = (),
     max_length: int | None = None,
+    dialect: Dialect = VCLAIM,
 ) -> T | None:
     """One answer's bytes to ``model``: envelope, decryption with the attempt's timestamp, model.
 
     ``None`` only when ``nullable`` and BPJS answered ``null`` (or ``""``). ``secrets`` are cut
     out of any excerpt; ``max_length`` bounds the decrypted, decompressed text.
     """
-    envelope = parse_envelope(status, body, endpoint=endpoint, secrets=secrets)
+    envelope = parse_envelope(status, body, endpoint=endpoint, secrets=secrets, dialect=dialect)
     text, decrypted = payload_text(
         envelope.response,
         encrypted=encrypted,
@@ -259,4 +333,4 @@ def decode_answer(
     )
     if text is None and nullable:
         return None
-    return decode_payload(text, decrypted, envelope.response, model)
+    return decode_payload(text, decrypted, envelope.response, model, dialect=dialect)

@@ -13,7 +13,9 @@
     │   ├── AuthenticationError      401/403: bad cons id, signature, timestamp or user_key
     │   └── RateLimitError           429 "Usage limit exceeded"
     ├── APIError                     BPJS answered, and metaData.code is not "200"
-    │   └── NotFoundError            code "201": no data, or a business-rule rejection
+    │   ├── NotFoundError            code "201": no data, or a business-rule rejection
+    │   ├── AlreadyRecordedError     Antrean code 208: already there (a duplicate); treat as done
+    │   └── TaskRuleError            Antrean refused a task event by its rules (order, time, date)
     └── DecodeError                  the answer could not be read (JSON, envelope, model)
         ├── DecryptError             AES, PKCS#7 or LZ-string failed for this timestamp
         └── ResponseTooLargeError    the answer exceeded max_response_bytes (never retried)
@@ -33,6 +35,7 @@ from ._redact import redact, scrub, scrub_tail
 __all__ = [
     "EXCERPT_LIMIT",
     "APIError",
+    "AlreadyRecordedError",
     "AuthenticationError",
     "DecodeError",
     "DecryptError",
@@ -43,6 +46,7 @@ __all__ = [
     "RateLimitError",
     "ResponseTooLargeError",
     "TLSError",
+    "TaskRuleError",
     "TransportError",
     "VClaimConnectionError",
     "VClaimError",
@@ -213,6 +217,52 @@ class APIError(VClaimError):
 
 class NotFoundError(APIError):
     """BPJS code ``"201"``: no data for that number or date, or a business-rule rejection."""
+
+
+class AlreadyRecordedError(APIError):
+    """Antrean RS code 208: what was sent is already recorded at BPJS.
+
+    ``antrean/updatewaktu`` answers ``TaskId=<n> sudah ada`` and ``antrean/add`` answers
+    ``Terdapat duplikasi Kode Booking``. A caller re-sending after a lost answer can treat this
+    as done. ``taskid`` is the task id the message names, when it names one.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        status: int = 200,
+        endpoint: str | None = None,
+        taskid: int | None = None,
+    ) -> None:
+        super().__init__(code, message, status=status, endpoint=endpoint)
+        self.taskid = taskid
+
+
+class TaskRuleError(APIError):
+    """Antrean RS refused a task event by its rules: a missing predecessor (``TaskId=3 belum
+    ada``), a time not after the previous task, a time off the service date, past H+7, or a
+    booking already at its last task (``TaskId terakhir 99``).
+
+    ``taskid`` is the task id the message names, when it names one (the missing predecessor,
+    or the booking's last task); ``reason`` is one of ``"predecessor"``, ``"last_task"``,
+    ``"not_later"``, ``"service_date"``, ``"too_late"``.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        status: int = 200,
+        endpoint: str | None = None,
+        taskid: int | None = None,
+        reason: str = "",
+    ) -> None:
+        super().__init__(code, message, status=status, endpoint=endpoint)
+        self.taskid = taskid
+        self.reason = reason
 
 
 class DecodeError(VClaimError):

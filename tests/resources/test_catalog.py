@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import FAST_RETRY, mock_config
 from tests.resources.world import CALLS, TGL, build_world
 from vclaim_async import CATALOG, VClaimClient, VClaimError
-from vclaim_async._catalog import render_table
+from vclaim_async._catalog import CATALOGS, render_table
 from vclaim_async.testing import VClaimSimulator
 
 ENDPOINTS = Path(__file__).resolve().parents[2] / "docs" / "endpoints.md"
@@ -101,10 +101,18 @@ def test_no_legacy_rows() -> None:
 def test_rendered_table_lists_every_row() -> None:
     table = render_table()
     lines = table.splitlines()
-    assert lines[0].startswith("| Operation | Method | Path |")
-    assert len(lines) == 2 + len(CATALOG)
-    assert "| `sep.delete` | DELETE | `SEP/2.0/delete` | no (plain) | no |" in lines
-    assert "| `sep.get` | GET | `SEP/{no_sep}` | yes | yes |" in lines
+    assert lines[0].startswith("| Service | Operation | Method | Path |")
+    assert len(lines) == 2 + sum(len(catalog) for catalog in CATALOGS.values())
+    assert "| VClaim | `sep.delete` | DELETE | `SEP/2.0/delete` | no (plain) | no |" in lines
+    assert "| VClaim | `sep.get` | GET | `SEP/{no_sep}` | yes | yes |" in lines
+    # Antrean's read-only POST is retried; its writes are not; its dashboards are plain.
+    assert (
+        "| Antrean RS | `antrean.list_task` | POST | `antrean/getlisttask` | yes | yes |" in lines
+    )
+    assert (
+        "| Antrean RS | `antrean.update_waktu` | POST | `antrean/updatewaktu` | no (plain) | no |"
+        in lines
+    )
 
 
 def test_endpoints_page_is_the_rendered_catalog() -> None:

@@ -79,6 +79,7 @@ def test_env_points_from_env_at_the_simulator(monkeypatch: pytest.MonkeyPatch) -
         env = sim.env()
         assert set(env) == {
             "VCLAIM_BASE_URL", "VCLAIM_CONS_ID", "VCLAIM_SECRET", "VCLAIM_USER_KEY", "VCLAIM_PPK",
+            "VCLAIM_ANTREAN_USER_KEY", "VCLAIM_ANTREAN_BASE_URL",
         }  # fmt: skip
         for name, value in env.items():
             monkeypatch.setenv(name, value)

@@ -15,13 +15,13 @@ import msgspec
 
 from .. import _signing
 from .._cache import CACHE_STATE
-from .._envelope import decode_answer
+from .._envelope import DIALECTS, decode_answer
 from .._hooks import CallEvent
 from ..errors import APIError, VClaimError, _scrub_error
 
 if TYPE_CHECKING:
     from .._catalog import Endpoint
-    from .._client import VClaimClient
+    from .._client import ServiceClient, VClaimClient
     from .._config import VClaimConfig
     from .._transport import Answer
 
@@ -39,8 +39,11 @@ class Resource:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: VClaimClient) -> None:
-        self._client = client
+    #: Typed as VClaim's client for its resources; any service's client serves the seam.
+    _client: VClaimClient
+
+    def __init__(self, client: ServiceClient) -> None:
+        self._client = client  # type: ignore[assignment]
 
     @overload
     async def _request(
@@ -112,6 +115,7 @@ class Resource:
                 endpoint=endpoint.name,
                 secrets=(config.secret, config.user_key),
                 max_length=answer.max_response_bytes,
+                dialect=DIALECTS[endpoint.service],
             )
         except VClaimError as exc:
             _scrub(config, exc, answer)

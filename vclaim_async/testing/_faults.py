@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from .._catalog import CATALOG
+from .._catalog import CATALOGS
 
 __all__ = ["FAULT_KINDS", "Fault", "FaultPlan"]
 
@@ -37,7 +37,9 @@ FAULT_KINDS = frozenset(
 class Fault:
     """One scripted failure for requests whose path matches ``match`` (a regex, searched in the
     path after the service name, case-insensitive) and, if given, whose catalog ``operation``
-    is the one named (``"sep.insert"``), so a test need not spell the path.
+    is the one named (``"sep.insert"``, ``"antrean.update_waktu"``), so a test need not spell
+    the path. (A name two services share, such as ``"referensi.list_poli"``, matches both;
+    add ``match`` to tell them apart.)
 
     ``times`` is how many matching requests it affects (None: all of them); ``probability``
     makes it random (with the plan's seeded generator). ``delay`` may be a number of seconds
@@ -59,7 +61,9 @@ class Fault:
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; use one of {sorted(FAULT_KINDS)}")
-        if self.operation is not None and self.operation not in CATALOG:
+        if self.operation is not None and not any(
+            self.operation in catalog for catalog in CATALOGS.values()
+        ):
             raise ValueError(f"no catalog operation named {self.operation!r}")
         self._pattern = re.compile(self.match, re.IGNORECASE)
 

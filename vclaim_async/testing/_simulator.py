@@ -31,7 +31,8 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from .. import _crypto, _lzstring, _signing, _validate
-from .._config import RetryPolicy, VClaimConfig
+from .._config import AntreanConfig, RetryPolicy, VClaimConfig
+from ._antrean_state import AntreanState
 from ._faults import FaultPlan
 from ._participants import ParticipantRegistry
 from ._record import RecordedRequest, RequestLog
@@ -40,6 +41,7 @@ from .routes import resolve
 from .routes._base import Handler, Reply, SimRequest
 
 __all__ = [
+    "DEFAULT_ANTREAN_USER_KEY",
     "DEFAULT_CONS_ID",
     "DEFAULT_SECRET",
     "DEFAULT_USER_KEY",
@@ -52,6 +54,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_CONS_ID = "12345"
 DEFAULT_SECRET = "simulator-secret"
 DEFAULT_USER_KEY = "0123456789abcdef0123456789abcdef"
+#: Antrean RS has its own user key at BPJS; the simulator checks it on ``/antreanrs``.
+DEFAULT_ANTREAN_USER_KEY = "fedcba9876543210fedcba9876543210"
 
 _HTML_PAGES = {
     502: "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway"
@@ -106,13 +110,17 @@ class VClaimSimulator:
         record: bool = True,
         max_recorded: int | None = 10_000,
         ssl_context: ssl.SSLContext | None = None,
+        antrean_user_key: str = DEFAULT_ANTREAN_USER_KEY,
+        antrean_service: str = "antreanrs",
     ) -> None:
         self.cons_id = cons_id
         self.secret = secret
         self.user_key = user_key
+        self.antrean_user_key = antrean_user_key
         self.host = host
         self.port = port
         self.service = service.strip("/")
+        self.antrean_service = antrean_service.strip("/")
         self.timestamp_window = timestamp_window
         self.clock = clock
         self.ppk_pelayanan = ppk_pelayanan
@@ -138,6 +146,11 @@ class VClaimSimulator:
         self.app.router.add_route("*", "/{tail:.*}", self._dispatch)
         #: In-memory VClaim state (SEPs, referrals, ...) the routes share; tests inspect it.
         self.state = SimState(self.participants, ppk_pelayanan=ppk_pelayanan, today=self._today)
+        #: Antrean RS state (HFIS referentials, bookings, ``task_events``), served on
+        #: ``/antreanrs`` with the same credentials and :attr:`antrean_user_key`.
+        self.antrean_state = AntreanState(
+            now_ms=lambda: int(self.clock() * 1000), ppk=ppk_pelayanan
+        )
 
     def _today(self) -> datetime.date:
         moment = datetime.datetime.fromtimestamp(self.clock(), tz=datetime.timezone.utc)
@@ -239,6 +252,24 @@ class VClaimSimulator:
         host = f"[{self.host}]" if ":" in self.host and not self.host.startswith("[") else self.host
         return f"{scheme}://{host}:{self.port}/{self.service}"
 
+    @property
+    def antrean_base_url(self) -> str:
+        """The Antrean RS base URL (``.../antreanrs``) on the same port."""
+        return self.base_url.rsplit("/", 1)[0] + f"/{self.antrean_service}"
+
+    def antrean_config(self, **overrides: Any) -> AntreanConfig:
+        """An Antrean RS client config for this simulator (fast retries; override anything)."""
+        values: dict[str, Any] = {
+            "cons_id": self.cons_id,
+            "secret": self.secret,
+            "user_key": self.antrean_user_key,
+            "base_url": self.antrean_base_url,
+            "retry": RetryPolicy(attempts=4, initial_backoff=0.01, max_backoff=0.05, jitter=0.01),
+            "timeout": 5.0,
+        }
+        values.update(overrides)
+        return AntreanConfig(**values)
+
     def config(self, **overrides: Any) -> VClaimConfig:
         """A client config for this simulator (fast retries; override anything)."""
         values: dict[str, Any] = {
@@ -264,6 +295,8 @@ class VClaimSimulator:
             "VCLAIM_SECRET": self.secret,
             "VCLAIM_USER_KEY": self.user_key,
             "VCLAIM_PPK": self.ppk_pelayanan,
+            "VCLAIM_ANTREAN_USER_KEY": self.antrean_user_key,
+            "VCLAIM_ANTREAN_BASE_URL": self.antrean_base_url,
         }
 
     # -- routes ------------------------------------------------------------------------------
@@ -310,10 +343,13 @@ class VClaimSimulator:
                     dict(request.headers),
                 )
             )
-        if not raw_path.startswith(prefix):
+        service = "vclaim"
+        if raw_path.startswith(f"/{self.antrean_service}/"):
+            service, prefix = "antrean", f"/{self.antrean_service}/"
+        elif not raw_path.startswith(prefix):
             return _text(404, _GATEWAY_TEXTS[404])
         path = raw_path[len(prefix) :]
-        found = self._find(request.method, path)
+        found = self._find(request.method, path, service)
         faults = self.faults.pick(request.method, path, found[2] if found else None)
         terminal = None
         for fault in faults:
@@ -327,7 +363,9 @@ class VClaimSimulator:
             await self._hang(request)
             return _text(504, "hung request released")
 
-        refused = self._authenticate(request)
+        refused = self._authenticate(
+            request, self.antrean_user_key if service == "antrean" else self.user_key
+        )
         if refused is not None:
             return refused
         timestamp = request.headers["X-timestamp"]
@@ -337,6 +375,10 @@ class VClaimSimulator:
             try:
                 parsed = json.loads(body) if body.strip() else None
             except ValueError:
+                if service == "antrean":
+                    return _envelope_response(
+                        {"metadata": {"code": 201, "message": "Format request tidak valid"}}
+                    )
                 return _envelope_response(
                     {"metaData": {"code": "201", "message": "Format request tidak valid"}}
                 )
@@ -347,18 +389,24 @@ class VClaimSimulator:
                 reply = await handler(SimRequest(request.method, path, params, parsed, self))
             if terminal is not None and terminal.kind in ("reset", "lose_answer"):
                 return await self._drop(request, terminal.kind == "reset")
-            envelope = self._encode(reply, timestamp, terminal.kind if terminal else None)
+            envelope = self._encode(
+                reply, timestamp, terminal.kind if terminal else None, service=service
+            )
             if terminal is not None and terminal.kind == "truncate":
                 cut = envelope[: max(1, len(envelope) // 2)]
                 return web.Response(status=200, body=cut, content_type="application/json")
             return web.Response(status=200, body=envelope, content_type="application/json")
         return _text(404, _GATEWAY_TEXTS[404])
 
-    def _find(self, method: str, path: str) -> tuple[Handler, dict[str, str], str | None] | None:
+    def _find(
+        self, method: str, path: str, service: str = "vclaim"
+    ) -> tuple[Handler, dict[str, str], str | None] | None:
         """The handler, path parameters and catalog operation (None for an added route)."""
-        resolved = resolve(method, path)
+        resolved = resolve(method, path, service)
         if resolved is not None:
             return resolved[0].handler, resolved[1], resolved[0].name
+        if service != "vclaim":
+            return None
         for extra_method, regex, handler in self._extra_routes:
             match = regex.fullmatch(path)
             if match is not None and extra_method == method:
@@ -396,13 +444,13 @@ class VClaimSimulator:
             transport.abort()
         return response
 
-    def _authenticate(self, request: web.Request) -> web.Response | None:
+    def _authenticate(self, request: web.Request, user_key: str) -> web.Response | None:
         headers = request.headers
         needed = ("X-cons-id", "X-timestamp", "X-signature", "user_key")
         if any(not headers.get(name) for name in needed):
             return _text(403, "Authentication parameters missing")
         # As bytes: compare_digest refuses non-ASCII str, and a stray byte must be a 403.
-        if not _same(headers["user_key"], self.user_key):
+        if not _same(headers["user_key"], user_key):
             return _text(403, _GATEWAY_TEXTS[403])
         if not _same(headers["X-cons-id"], self.cons_id):
             return _text(403, _GATEWAY_TEXTS[403])
@@ -417,7 +465,9 @@ class VClaimSimulator:
             return _text(403, _GATEWAY_TEXTS[403])
         return None
 
-    def _encode(self, reply: Reply, timestamp: str, fault: str | None) -> bytes:
+    def _encode(
+        self, reply: Reply, timestamp: str, fault: str | None, *, service: str = "vclaim"
+    ) -> bytes:
         response: Any
         if reply.payload is None and reply.lz is None:
             response = None
@@ -438,6 +488,13 @@ class VClaimSimulator:
             else:
                 stamp = str(int(timestamp) + 1) if fault == "wrong_key" else timestamp
                 response = _crypto.encrypt(lz, self.cons_id, self.secret, stamp)
+        if service == "antrean":
+            # Antrean's dialect: lower-case metadata, a numeric code, writes without response.
+            code: int | str = int(reply.code) if reply.code.isdigit() else reply.code
+            envelope: dict[str, Any] = {"metadata": {"code": code, "message": reply.message}}
+            if not (reply.bare and response is None):
+                envelope["response"] = response
+            return _envelope_bytes(envelope)
         return _envelope_bytes(
             {"metaData": {"code": reply.code, "message": reply.message}, "response": response}
         )

@@ -9,25 +9,27 @@ from __future__ import annotations
 import functools
 from urllib.parse import unquote
 
-from ..._catalog import CATALOG
-from . import lpk, monitoring, peserta, prb, referensi, rencana_kontrol, rujukan, sep
-from ._base import ROUTES, Route
+from ..._catalog import CATALOGS
+from . import antrean, lpk, monitoring, peserta, prb, referensi, rencana_kontrol, rujukan, sep
+from ._base import ROUTES, SERVICE_ROUTES, Route
 
-__all__ = ["ROUTES", "Route", "resolve", "table"]
+__all__ = ["ROUTES", "SERVICE_ROUTES", "Route", "resolve", "table"]
 
-del lpk, monitoring, peserta, prb, referensi, rencana_kontrol, rujukan, sep
+del antrean, lpk, monitoring, peserta, prb, referensi, rencana_kontrol, rujukan, sep
 
 
 @functools.cache
-def table() -> tuple[Route, ...]:
-    """Every registered route, in catalog order (the order :func:`resolve` tries them)."""
-    return tuple(ROUTES[name] for name in CATALOG if name in ROUTES)
+def table(service: str = "vclaim") -> tuple[Route, ...]:
+    """Every registered route of ``service``, in catalog order (the order :func:`resolve`
+    tries them)."""
+    routes = SERVICE_ROUTES[service]
+    return tuple(routes[name] for name in CATALOGS[service] if name in routes)
 
 
-def resolve(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+def resolve(method: str, path: str, service: str = "vclaim") -> tuple[Route, dict[str, str]] | None:
     """The route serving ``method`` and ``path`` (after the service prefix) and its parameters,
     percent-decoded and named as the catalog names them; None when no route matches."""
-    for candidate in table():
+    for candidate in table(service):
         if candidate.method != method:
             continue
         for pattern in candidate.patterns:

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..._catalog import CATALOG
+from ..._catalog import CATALOGS
 
 if TYPE_CHECKING:
     from .._simulator import VClaimSimulator
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "JNS_PELAYANAN",
     "ROUTES",
+    "SERVICE_ROUTES",
     "Handler",
     "Reply",
     "Route",
@@ -68,6 +69,8 @@ class Reply:
     code: str = "200"
     message: str = "OK"
     plain: bool = False
+    #: An Antrean write answers metadata only: no ``response`` key at all.
+    bare: bool = False
     lz: str | None = None  # a precomputed LZ string for ``payload`` (the simulator caches)
 
 
@@ -84,8 +87,10 @@ class Route:
     handler: Handler
 
 
-#: Operation name -> route, filled by the ``@route`` decorators of the route modules.
+#: VClaim operation name -> route, filled by the ``@route`` decorators of the route modules.
 ROUTES: dict[str, Route] = {}
+#: Service -> its operation name -> route (``"antrean"`` for Antrean RS).
+SERVICE_ROUTES: dict[str, dict[str, Route]] = {"vclaim": ROUTES, "antrean": {}}
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -113,21 +118,26 @@ def pattern_for(template: str, *, optional: Collection[str] = ()) -> re.Pattern[
 
 
 def route(
-    name: str, *, optional: Collection[str] = (), also: Collection[str] = ()
+    name: str,
+    *,
+    optional: Collection[str] = (),
+    also: Collection[str] = (),
+    service: str = "vclaim",
 ) -> Callable[[Handler], Handler]:
-    """Register a handler for the catalog operation ``name``.
+    """Register a handler for the catalog operation ``name`` of ``service``.
 
     ``also`` adds path templates the catalog does not carry (an older spelling some gateways
     still serve, reached through ``path_overrides``).
     """
-    row = CATALOG[name]  # a KeyError here names a route for an operation the catalog lacks
+    row = CATALOGS[service][name]  # a KeyError names a route for an operation not in the catalog
+    routes = SERVICE_ROUTES[service]
 
     def register(handler: Handler) -> Handler:
-        if name in ROUTES:
+        if name in routes:
             raise ValueError(f"two handlers for {name}")
         templates = (row.path, *also)
         patterns = tuple(pattern_for(t, optional=optional) for t in templates)
-        ROUTES[name] = Route(name, row.method, patterns, handler)
+        routes[name] = Route(name, row.method, patterns, handler)
         return handler
 
     return register
