@@ -22,8 +22,10 @@ BPJS does not hold yet, in task order, with ``antrean/updatewaktu``:
   request. What the lag can never cause is a *second record*: BPJS refuses a repeated task id.
 * **After 99 nothing.** A visit whose task 99 (no-show / cancelled) is recorded gets no further
   event: they end ``"after_99"`` without a request.
-* **502 and 429** are answers that the update was not taken; the reporter sends it again after
-  a capped, jittered backoff (``retries`` times), which is safe because of the 208 rule.
+* **502/503/504** to a write arrive as ``OutcomeUnknownError`` too (the gateway may have passed
+  the request on before failing), so they are looked up like a lost answer. A 429 (refused at
+  the gateway) or another 5xx page is sent again after a capped, jittered backoff
+  (``retries`` times), safe because of the 208 rule.
 
 Visits run concurrently (``max_visits``); the events of one visit strictly one after another,
 each waiting for the previous one's outcome. Hooks get a :class:`TaskReport` per event with no
@@ -64,6 +66,7 @@ from ..errors import (
     VClaimError,
     VClaimTimeoutError,
 )
+from .models import JENIS_RESEP
 
 __all__ = [
     "DONE",
@@ -89,8 +92,6 @@ TASK_ORDER: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 99)
 _RANK = {taskid: rank for rank, taskid in enumerate(TASK_ORDER)}
 #: A chain may start at 1 (new patient) or 3 (existing patient); 99 may come at any point.
 _STARTS = frozenset({1, 3, 99})
-#: ``jenisresep`` values BPJS documents for ``updatewaktu`` (any case accepted, sent like this).
-JENIS_RESEP: tuple[str, ...] = ("Tidak ada", "Racikan", "Non racikan")
 _RESEP = {value.casefold(): value for value in JENIS_RESEP}
 # Epoch milliseconds between 2000-01-01 and 2100-01-01: anything else is seconds or garbage.
 _MS_RANGE = (946_684_800_000, 4_102_444_800_000)
