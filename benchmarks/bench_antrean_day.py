@@ -219,9 +219,10 @@ async def queue_day(args: argparse.Namespace) -> dict[str, Any]:
 
 def cli_day(args: argparse.Namespace) -> dict[str, Any]:
     codes, events = clinic_day(args.bookings)
-    with tempfile.TemporaryDirectory() as tmp, VClaimSimulator(
-        record=True, max_recorded=None
-    ).in_thread() as sim:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        VClaimSimulator(record=True, max_recorded=None).in_thread() as sim,
+    ):
         for code in codes:
             sim.antrean_state.add_booking(code)
         source, out = Path(tmp, "events.csv"), Path(tmp, "sent.csv")

@@ -106,7 +106,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         epilog=_CREDENTIALS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    inner = group.add_subparsers(dest="antrean_command", metavar="COMMAND")
+    inner = group.add_subparsers(
+        dest="antrean_command", metavar="COMMAND", help="tasks, referensi or dashboard"
+    )
     inner.required = True
     _add_tasks(inner, common)
     _add_referensi(inner, common)
