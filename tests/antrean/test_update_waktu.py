@@ -167,3 +167,18 @@ async def test_update_waktu_is_not_resent_after_a_502(
             kodebooking=booking.kodebooking, taskid=3, waktu=at(today, 8)
         )
     assert len(vclaim_simulator.requests) - before == 1
+
+
+async def test_a_hung_update_waktu_times_out_once_and_is_not_resent(
+    vclaim_simulator: VClaimSimulator, today: datetime.date
+) -> None:
+    booking = vclaim_simulator.antrean_state.add_booking()
+    vclaim_simulator.faults.hang(operation="antrean.update_waktu")
+    config = vclaim_simulator.antrean_config(timeout=0.3)
+    async with AntreanClient(config) as client:
+        with pytest.raises(OutcomeUnknownError):
+            await client.antrean.update_waktu(
+                kodebooking=booking.kodebooking, taskid=3, waktu=at(today, 8)
+            )
+    sent = [r for r in vclaim_simulator.requests if r.path.endswith("/antrean/updatewaktu")]
+    assert len(sent) == 1

@@ -64,8 +64,9 @@ def add_parsers(
     catalog = sub.add_parser(
         "catalog",
         parents=[parent],
-        help="print every VClaim 2.0 operation as a markdown table",
-        description="Print the endpoint catalog: operation, method, path, encryption, retries.",
+        help="print every operation (VClaim 2.0 and Antrean RS) as a markdown table",
+        description="Print the endpoint catalog: service, operation, method, path, encryption, "
+        "retries.",
     )
     catalog.set_defaults(func=_catalog)
 
@@ -124,6 +125,9 @@ async def _simulator(args: argparse.Namespace) -> int:
         echo(f"  VCLAIM_SECRET={sim.secret}")
         echo(f"  VCLAIM_USER_KEY={sim.user_key}")
         echo(f"  VCLAIM_PPK={sim.ppk_pelayanan}")
+        echo(f"Antrean RS on the same port: {sim.antrean_base_url}")
+        echo(f"  VCLAIM_ANTREAN_USER_KEY={sim.antrean_user_key}")
+        echo(f"  VCLAIM_ANTREAN_BASE_URL={sim.antrean_base_url}")
         echo("sample card numbers: " + ", ".join(sim.participants.cards()[:5]))
         echo("sample NIKs:         " + ", ".join(sim.participants.niks()[:3]))
         echo("Ctrl-C to stop.")
