@@ -184,3 +184,69 @@ async def test_the_sink_for_the_ws_rs_kit_queues_an_event(queue: TaskQueue) -> N
 
 def _text(value: object) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+async def test_a_worker_that_lost_its_lease_sends_nothing_more(
+    queue: TaskQueue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = FakeAntrean()
+    await queue.add("KB-1", 3, at(0))
+
+    async def taken(**kwargs: Any) -> int:
+        return 0  # another worker holds the visit now
+
+    monkeypatch.setattr(queue, "_renew", taken)
+    await worker(queue, api, "w").read_new()
+    assert api.updates == [] and await queue.pending() == 1
+
+
+async def test_a_visit_another_worker_holds_is_left_for_later(queue: TaskQueue) -> None:
+    api = FakeAntrean()
+    await queue.add("KB-1", 3, at(0))
+    await queue.redis.set(queue.lock_key("KB-1"), "someone-else", px=60_000)
+    w = worker(queue, api, "w", lock_wait=0.05)
+    await w.read_new()
+    assert api.updates == [] and await queue.pending() == 1
+    await queue.redis.delete(queue.lock_key("KB-1"))
+    await w.claim()
+    assert len(api.updates) == 1 and await queue.backlog() == 0
+
+
+async def test_a_worker_rides_out_a_redis_restart(redis_url: str) -> None:  # noqa: F811
+    import asyncio
+    import shutil
+
+    from tests.redis.conftest import ThrowawayRedis
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("no redis-server binary to start and stop a private server")
+    server = ThrowawayRedis()
+    server.port, server.url = 6396, "redis://127.0.0.1:6396/0"  # this lane's private port
+    server.start()
+    try:
+        api = FakeAntrean()
+        q = TaskQueue.from_url(server.url, prefix="{t}")
+        w = worker(q, api, "w", block=0.05, claim_every=0.2)
+        stop = asyncio.Event()
+        running = asyncio.create_task(w.run(stop))
+        await q.add("KB-1", 3, at(0))
+        await _until(lambda: len(api.updates) == 1)
+        server.stop()  # gone, and back without its data (no persistence)
+        await asyncio.sleep(0.3)
+        server.start()
+        await q.add("KB-2", 3, at(0))
+        await _until(lambda: len(api.updates) == 2)
+        stop.set()
+        await asyncio.wait_for(running, 10)
+        await q.aclose()
+    finally:
+        server.stop()
+
+
+async def _until(condition: Any, timeout: float = 15.0) -> None:
+    import asyncio
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.02)

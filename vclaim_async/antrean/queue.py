@@ -295,12 +295,15 @@ class TaskWorker:
         import redis.exceptions
 
         stop = stop or asyncio.Event()
-        await self.queue.setup()
-        await self._own_pending()
         loop = asyncio.get_running_loop()
         next_claim = loop.time() + self.claim_every
+        started = False
         while not stop.is_set():
             try:
+                if not started:
+                    await self.queue.setup()
+                    await self._own_pending()
+                    started = True
                 if loop.time() >= next_claim:
                     next_claim = loop.time() + self.claim_every
                     await self.claim()
@@ -311,6 +314,12 @@ class TaskWorker:
                 )
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(stop.wait(), 1.0)
+            except redis.exceptions.ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                # Redis lost the stream or the group (restarted without persistence).
+                logger.warning("antrean queue: the consumer group is gone; creating it again")
+                await self.queue.setup()
 
     async def _own_pending(self) -> None:
         """A restarted worker first finishes what it was given before it stopped."""
