@@ -258,7 +258,9 @@ class TaskWorker:
     ``claim_every`` seconds it takes over entries idle for ``claim_idle`` seconds (a crashed
     worker's, or its own that are still unknown/held) with ``XAUTOCLAIM``. ``lease`` is how
     long a visit stays locked to a worker that stopped answering; ``lock_wait`` how long to
-    wait for a visit another worker holds before leaving the entry for later.
+    wait for a visit another worker holds before leaving the entry for later; an entry
+    delivered more than ``max_deliveries`` times goes to the dead letters. :meth:`run`
+    handles up to ``max_batches`` batches at once.
     """
 
     def __init__(
@@ -274,6 +276,7 @@ class TaskWorker:
         lease: float = 60.0,
         lock_wait: float = 10.0,
         max_deliveries: int = 20,
+        max_batches: int = 4,
         on_result: Callable[[TaskResult], Awaitable[None]] | None = None,
     ) -> None:
         self.queue = queue
@@ -286,66 +289,89 @@ class TaskWorker:
         self.lease = lease
         self.lock_wait = lock_wait
         self.max_deliveries = max_deliveries
+        self.max_batches = max_batches
         self.on_result = on_result
         self._locks: dict[str, asyncio.Lock] = {}
         self._gate = asyncio.Semaphore(reporter.max_visits)
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
-        """Work until ``stop`` is set (finishing the entries in hand), or forever."""
+        """Work until ``stop`` is set (then finish the entries in hand), or forever.
+
+        Batches are handled as they arrive, up to ``max_batches`` at once, so one visit
+        waiting out a lost answer's settle time does not hold up the others.
+        """
         import redis.exceptions
 
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         next_claim = loop.time() + self.claim_every
         started = False
-        while not stop.is_set():
-            try:
-                if not started:
+        busy: set[asyncio.Task[None]] = set()
+        try:
+            while not stop.is_set():
+                try:
+                    if not started:
+                        await self.queue.setup()
+                        await self._own_pending()
+                        started = True
+                    if loop.time() >= next_claim:
+                        next_claim = loop.time() + self.claim_every
+                        await self.claim()
+                    if len(busy) >= self.max_batches:
+                        await asyncio.wait(busy, timeout=self.block, return_when="FIRST_COMPLETED")
+                        continue
+                    entries = await self._read(">", block=self.block)
+                    if entries:
+                        task = asyncio.create_task(self._handle_logged(entries))
+                        busy.add(task)
+                        task.add_done_callback(busy.discard)
+                except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+                    logger.warning(
+                        "antrean queue: Redis unavailable (%s); retrying", type(exc).__name__
+                    )
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(stop.wait(), 1.0)
+                except redis.exceptions.ResponseError as exc:
+                    if "NOGROUP" not in str(exc):
+                        raise
+                    # Redis lost the stream or the group (restarted without persistence).
+                    logger.warning("antrean queue: the consumer group is gone; creating it again")
                     await self.queue.setup()
-                    await self._own_pending()
-                    started = True
-                if loop.time() >= next_claim:
-                    next_claim = loop.time() + self.claim_every
-                    await self.claim()
-                await self.read_new(block=self.block)
-            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
-                logger.warning(
-                    "antrean queue: Redis unavailable (%s); retrying", type(exc).__name__
-                )
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(stop.wait(), 1.0)
-            except redis.exceptions.ResponseError as exc:
-                if "NOGROUP" not in str(exc):
-                    raise
-                # Redis lost the stream or the group (restarted without persistence).
-                logger.warning("antrean queue: the consumer group is gone; creating it again")
-                await self.queue.setup()
+        finally:
+            if busy:
+                await asyncio.gather(*busy, return_exceptions=True)
 
-    async def _own_pending(self) -> None:
-        """A restarted worker first finishes what it was given before it stopped."""
-        while True:
-            reply = await self.queue.redis.xreadgroup(
-                self.queue.group, self.consumer, {self.queue.stream: "0"}, count=self.batch
-            )
-            entries = reply[0][1] if reply else []
-            entries = [e for e in entries if e[1]]  # acked-and-trimmed entries come back empty
-            if not entries:
-                return
-            before = await self.queue.pending()
+    async def _handle_logged(self, entries: Sequence[Any]) -> None:
+        try:
             await self.handle(entries)
-            if await self.queue.pending() >= before:
-                return  # nothing settled (held or unknown): leave them to the claim loop
+        except Exception as exc:  # the entries stay pending; the claim loop retries them
+            logger.warning(
+                "antrean queue: a batch failed (%s); it will be claimed again", type(exc).__name__
+            )
 
-    async def read_new(self, *, block: float | None = None) -> int:
-        """Read and handle new entries; returns how many."""
+    async def _read(self, start: str, *, block: float | None = None) -> list[Any]:
         reply = await self.queue.redis.xreadgroup(
             self.queue.group,
             self.consumer,
-            {self.queue.stream: ">"},
+            {self.queue.stream: start},
             count=self.batch,
             block=None if block is None else max(1, int(block * 1000)),
         )
-        entries = reply[0][1] if reply else []
+        return [e for e in (reply[0][1] if reply else []) if e[1]]
+
+    async def _own_pending(self) -> None:
+        """A restarted worker first finishes what it was given before it stopped."""
+        first = None
+        while True:
+            entries = await self._read("0")  # this consumer's own pending entries
+            if not entries or entries[0][0] == first:
+                return  # done, or the oldest did not settle: leave it to the claim loop
+            first = entries[0][0]
+            await self.handle(entries)
+
+    async def read_new(self, *, block: float | None = None) -> int:
+        """Read new entries and handle them; returns how many."""
+        entries = await self._read(">", block=block)
         await self.handle(entries)
         return len(entries)
 
