@@ -74,14 +74,19 @@ def test_a_file_is_checked_reported_and_written_privately(tmp_path: Path) -> Non
             ("KB-3", 5, iso(day, 9, 0), ""),  # 3 and 4 missing
             ("=HYPERLINK(1)", 3, iso(day, 8, 0), ""),
             ("KB-4", 3, f"{day}T08:00:00", ""),  # no timezone
+            ("KB-5", 3, iso(day, 8, 0), ""),
+            ("KB-5", 3, iso(day, 8, 5), ""),  # the same task at another time
+            ("KB-5", 4, iso(day, 9, 0), ""),
         ],
     )
     result = cli("antrean", "tasks", "--sandbox", "--input", source, "--out", out, "-q")
     assert result.returncode == 3, result.stderr
     rows = {int(r["row"]): r for r in read_csv(out)}
-    assert [rows[n]["status"] for n in range(2, 11)] == [
+    assert [rows[n]["status"] for n in range(2, 14)] == [
         "sent", "sent", "sent", "duplicate", "invalid", "invalid", "held", "sent", "invalid",
+        "invalid", "invalid", "held",
     ]  # fmt: skip
+    assert "rows 11, 12" in rows[11]["error_message"]
     assert rows[4]["jenisresep"] == "non racikan" and "not after task 3" in rows[7]["error_message"]
     assert "task 4 is missing" in rows[8]["error_message"]
     assert rows[9]["kodebooking"] == "'=HYPERLINK(1)"  # never a formula in a spreadsheet

@@ -219,6 +219,11 @@ class TaskJournal:
                 list({**meta, "schema": SCHEMA_VERSION, "input_sha256": fingerprint}.items()),
             )
             seen: dict[tuple[str, int, int], int] = {}
+            times: dict[tuple[str, int], dict[int, int]] = {}
+            for r in rows:
+                if r.event is not None:
+                    key2 = (r.event.kodebooking, r.event.taskid)
+                    times.setdefault(key2, {}).setdefault(r.event.waktu, r.row)
             values = []
             for r in rows:
                 status, message, ms = "pending", r.problem, None
@@ -227,7 +232,14 @@ class TaskJournal:
                 else:
                     ms = r.event.waktu
                     key = (r.event.kodebooking, r.event.taskid, r.event.waktu)
-                    if key in seen:
+                    clash = times[(r.event.kodebooking, r.event.taskid)]
+                    if len(clash) > 1:
+                        status = "invalid"
+                        message = (
+                            f"task {r.event.taskid} of this booking is given with different "
+                            f"times (rows {', '.join(map(str, sorted(clash.values())))})"
+                        )
+                    elif key in seen:
                         status, message = "duplicate", f"the same event as row {seen[key]}"
                     else:
                         seen[key] = r.row
