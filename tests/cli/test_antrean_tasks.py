@@ -184,3 +184,23 @@ def test_referensi_and_dashboard_print_tables_and_json() -> None:
     assert bad.returncode == 2 and "date" in bad.stderr
     assert cli("antrean", "--help").returncode == 0
     assert "kill -9" in cli("antrean", "tasks", "--help").stdout
+
+
+def test_a_rerun_looks_up_events_whose_outcome_was_unknown(tmp_path: Path) -> None:
+    from vclaim_async.antrean.reporter import TaskEvent, TaskResult
+    from vclaim_async.cli.antrean_journal import TaskJournal, read_events
+
+    source = tmp_path / "events.csv"
+    day = today()
+    write_events(source, [("KB-1", 3, iso(day, 8, 0), ""), ("KB-1", 4, iso(day, 8, 5), "")])
+    rows, digest = read_events(source, assume_wib=False)
+    journal = TaskJournal(tmp_path / "j.sqlite")
+    journal.start(rows, digest, {})
+    first = rows[0].event
+    assert isinstance(first, TaskEvent)
+    journal.sending(2)
+    journal.settle(2, TaskResult(first, "unknown", requests=4))
+    todo, recorded, uncertain, open_rows = journal.work()
+    assert uncertain == {"KB-1": {3}} and not recorded
+    assert open_rows == {("KB-1", 3): 2, ("KB-1", 4): 3} and len(todo) == 2
+    journal.close()

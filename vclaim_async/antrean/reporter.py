@@ -309,7 +309,7 @@ class TaskReporter:
         *,
         max_visits: int = 8,
         settle: float = 2.0,
-        lost_rounds: int = 3,
+        lost_rounds: int = 5,
         retries: int = 4,
         backoff: float = 0.5,
         max_backoff: float = 8.0,

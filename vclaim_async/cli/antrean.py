@@ -84,8 +84,9 @@ output (.csv or .jsonl), one row per input row, created 0600:
 resuming:
   Each event is journaled in OUTPUT.journal.sqlite as "sending" before it is sent and with
   its outcome after. After Ctrl-C, a crash or kill -9, run the same command again: events
-  recorded are not sent again, events that may have been sent are looked up first, and held,
-  unknown or failed events are tried again. --fresh discards an unfinished run.
+  recorded are not sent again, events that may have been sent (sending, unknown) are looked
+  up with getlisttask first, and held or failed ones are tried again. --fresh discards an
+  unfinished run.
 
 {_CREDENTIALS}
 exit status:

@@ -300,7 +300,7 @@ class TaskJournal:
             else:
                 todo.append(event)
                 rows[key] = row
-                if status == "sending":
+                if status in ("sending", "unknown"):  # may be at BPJS: look it up first
                     uncertain.setdefault(event.kodebooking, set()).add(event.taskid)
         return (
             [e for e in todo if (e.kodebooking, e.taskid) not in refused],
