@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 
 import pytest
@@ -182,3 +183,47 @@ async def test_a_hung_update_waktu_times_out_once_and_is_not_resent(
             )
     sent = [r for r in vclaim_simulator.requests if r.path.endswith("/antrean/updatewaktu")]
     assert len(sent) == 1
+
+
+async def test_a_write_that_lands_after_the_client_gave_up_shows_in_list_task_later(
+    vclaim_simulator: VClaimSimulator, today: datetime.date
+) -> None:
+    # BPJS is slow: the client gives up at 0.2 s, the event is recorded at 0.5 s.
+    booking = vclaim_simulator.antrean_state.add_booking()
+    vclaim_simulator.faults.delay(".*", 0.5, times=1, operation="antrean.update_waktu")
+    async with AntreanClient(vclaim_simulator.antrean_config(timeout=0.2)) as client:
+        with pytest.raises(OutcomeUnknownError):
+            await client.antrean.update_waktu(
+                kodebooking=booking.kodebooking, taskid=3, waktu=at(today, 8)
+            )
+        assert await client.antrean.list_task(booking.kodebooking) == []  # not yet
+        for _ in range(50):
+            await asyncio.sleep(0.05)
+            if await client.antrean.list_task(booking.kodebooking):
+                break
+        assert [t.taskid for t in await client.antrean.list_task(booking.kodebooking)] == [3]
+        # Re-sending now is answered 208: the caller can treat it as done.
+        with pytest.raises(AlreadyRecordedError):
+            await client.antrean.update_waktu(
+                kodebooking=booking.kodebooking, taskid=3, waktu=at(today, 8)
+            )
+    assert len(vclaim_simulator.antrean_state.task_events) == 1
+
+
+async def test_a_caller_cancelled_mid_call_gets_cancelled_error(
+    vclaim_simulator: VClaimSimulator, antrean_client: AntreanClient, today: datetime.date
+) -> None:
+    booking = vclaim_simulator.antrean_state.add_booking()
+    vclaim_simulator.faults.delay(".*", 0.3, times=1, operation="antrean.update_waktu")
+    call = asyncio.create_task(
+        antrean_client.antrean.update_waktu(
+            kodebooking=booking.kodebooking, taskid=3, waktu=at(today, 8)
+        )
+    )
+    await asyncio.sleep(0.1)
+    call.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    # The client stays usable, and what BPJS recorded is visible once it lands.
+    await asyncio.sleep(0.4)
+    assert [t.taskid for t in await antrean_client.antrean.list_task(booking.kodebooking)] == [3]
