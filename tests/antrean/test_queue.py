@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,8 @@ from vclaim_async.antrean.queue import TaskQueue, TaskWorker
 from vclaim_async.antrean.reporter import TaskReporter
 
 WIB = datetime.timezone(datetime.timedelta(hours=7))
+WORKER = Path(__file__).with_name("_worker.py")
+ROOT = Path(__file__).resolve().parents[2]
 BASE = datetime.datetime(2026, 12, 7, 8, 0, tzinfo=WIB)
 
 
@@ -250,3 +253,56 @@ async def _until(condition: Any, timeout: float = 15.0) -> None:
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
         await asyncio.sleep(0.02)
+
+
+async def test_a_worker_killed_mid_run_and_restarted_leaves_every_event_recorded_once(
+    redis_url: str,  # noqa: F811
+    prefix: str,  # noqa: F811
+) -> None:
+    import asyncio
+    import os
+    import signal
+    import subprocess
+    import sys
+    from collections import Counter
+
+    from vclaim_async.testing import VClaimSimulator
+
+    with VClaimSimulator().in_thread() as sim:
+        day = datetime.datetime.fromtimestamp(sim.clock(), WIB).date()
+        q = TaskQueue.from_url(redis_url, prefix=prefix)
+        wanted = []
+        for n in range(30):
+            kb = sim.antrean_state.add_booking().kodebooking
+            for i, task in enumerate((1, 2, 3, 4, 5) if n % 2 else (3, 4, 5, 6, 7)):
+                moment = datetime.datetime.combine(day, datetime.time(7 + i, n), WIB)
+                await q.add(kb, task, moment)
+                wanted.append((kb, task))
+        sim.faults.mix(".*", {"lose_answer": 0.1, "502": 0.05}, operation="antrean.update_waktu")
+        sim.faults.delay(".*", (0.005, 0.02), operation="antrean.update_waktu")
+        env = {**os.environ, **sim.env(), "PYTHONPATH": str(ROOT)}
+
+        def start(name: str) -> subprocess.Popen[bytes]:
+            return subprocess.Popen([sys.executable, str(WORKER), redis_url, prefix, name], env=env)
+
+        workers = [start("A"), start("B")]
+        try:
+            await _until(lambda: len(sim.antrean_state.task_events) >= len(wanted) // 3, 120)
+            workers[0].send_signal(signal.SIGKILL)
+            workers[0].wait()
+            await asyncio.sleep(0.5)
+            workers[0] = start("A")
+            for _ in range(600):
+                if await q.backlog() == 0:
+                    break
+                await asyncio.sleep(0.2)
+        finally:
+            for proc in workers:
+                proc.send_signal(signal.SIGTERM)
+            for proc in workers:
+                proc.wait(timeout=30)
+        recorded = Counter((e.kodebooking, e.taskid) for e in sim.antrean_state.task_events)
+        assert recorded == Counter(wanted)
+        assert not sim.antrean_state.refusals
+        assert await q.backlog() == 0 and await q.dead_letters() == []
+        await q.aclose()

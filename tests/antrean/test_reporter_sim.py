@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 from collections import Counter
 
@@ -90,3 +91,36 @@ async def test_out_of_order_is_refused_before_sending_and_99_ends_the_visit(
     results = await reporter.report_visit(chain(kb, today, (3, 4)))
     assert [r.status for r in results] == ["after_99", "held"]
     assert requests(sim, "updatewaktu") == 1  # only the one that heard "TaskId terakhir 99"
+
+
+async def test_the_settle_time_outwaits_a_write_that_lands_late(
+    vclaim_simulator: VClaimSimulator, today: datetime.date
+) -> None:
+    # BPJS is slow: the client gives up at 0.2 s, the task is recorded at 0.5 s.
+    sim = vclaim_simulator
+    kb = sim.antrean_state.add_booking().kodebooking
+    sim.faults.delay(".*", 0.5, times=1, operation="antrean.update_waktu")
+    async with AntreanClient(sim.antrean_config(timeout=0.2)) as client:
+        reporter = TaskReporter(client.antrean, settle=0.6)
+        results = await reporter.report_visit(chain(kb, today, (3, 4)))
+    assert [r.status for r in results] == ["found", "sent"]
+    assert requests(sim, "updatewaktu") == 2  # 3 was never sent again
+    assert recorded(sim) == {(kb, 3): 1, (kb, 4): 1}
+
+
+async def test_a_list_that_lags_costs_a_request_never_a_second_record(
+    vclaim_simulator: VClaimSimulator, today: datetime.date
+) -> None:
+    # No settle time: getlisttask is read before the slow write lands, so the task is sent
+    # again; BPJS keeps the first of the two to arrive and answers the other 208.
+    sim = vclaim_simulator
+    kb = sim.antrean_state.add_booking().kodebooking
+    sim.faults.delay(".*", 0.5, times=1, operation="antrean.update_waktu")
+    async with AntreanClient(sim.antrean_config(timeout=0.2)) as client:
+        reporter = TaskReporter(client.antrean, settle=0.0)
+        results = await reporter.report_visit(chain(kb, today, (3, 4)))
+        await asyncio.sleep(0.6)  # the first send of 3 arrives now
+    assert [r.status for r in results] == ["sent", "sent"]
+    assert (results[0].resent, results[0].checked) == (1, 1)
+    assert recorded(sim) == {(kb, 3): 1, (kb, 4): 1}
+    assert requests(sim, "updatewaktu") == 3 and not sim.antrean_state.refusals
