@@ -534,7 +534,7 @@ class _TasksRun:
                 "command to retry held, unknown and failed ones"
             )
         print_summary(
-            "antrean task events" + (" (interrupted)" if outcome != "completed" else ""),
+            "antrean tasks" + (" (interrupted)" if outcome != "completed" else ""),
             table,
             lines,
         )
