@@ -411,7 +411,7 @@ class _TasksRun:
             )
         journal.start_run()
         started = time.monotonic()
-        outcome = "completed"
+        outcome = "aborted"  # until the run says otherwise (an error, e.g. credentials)
         try:
             outcome = await self._supervise(todo, recorded, uncertain, rows)
         finally:
