@@ -348,6 +348,13 @@ class AntreanConfig(VClaimConfig):
 
     write_content_type: str = JSON_CONTENT_TYPE
 
+    def __post_init__(self) -> None:
+        try:
+            super().__post_init__()
+        except ValueError as exc:
+            # The checks are VClaimConfig's; name the class the caller built.
+            raise ValueError(str(exc).replace("VClaimConfig.", "AntreanConfig.")) from None
+
     @classmethod
     def from_env(
         cls, environ: Mapping[str, str] | None = None, **overrides: object

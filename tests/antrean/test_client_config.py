@@ -57,6 +57,12 @@ def test_base_urls_per_environment(environment: str, url: str) -> None:
     assert config.url == url == ANTREAN_BASE_URLS[environment]
 
 
+def test_config_errors_name_antrean_config_and_never_the_key() -> None:
+    with pytest.raises(ValueError, match=r"^AntreanConfig\.user_key must be printable") as caught:
+        AntreanConfig(cons_id="1", secret="s", user_key="kunci-rahasia-é")
+    assert "rahasia" not in str(caught.value)
+
+
 def test_each_client_takes_only_its_own_service_config() -> None:
     antrean = AntreanConfig(cons_id="1", secret="s", user_key="k")
     vclaim = VClaimConfig(cons_id="1", secret="s", user_key="k")
