@@ -306,3 +306,15 @@ async def test_a_worker_killed_mid_run_and_restarted_leaves_every_event_recorded
         assert not sim.antrean_state.refusals
         assert await q.backlog() == 0 and await q.dead_letters() == []
         await q.aclose()
+
+
+async def test_a_corrected_event_revives_a_dead_lettered_visit(queue: TaskQueue) -> None:
+    api = FakeAntrean()
+    await queue.add("KB-T", 3, at(30))
+    await queue.add("KB-T", 4, at(10))  # a typo: before task 3
+    w = worker(queue, api, "w")
+    await w.read_new()
+    assert {d.status for d in await queue.dead_letters()} == {"invalid"}
+    await queue.add("KB-T", 4, at(40))  # corrected at the clinic
+    await w.read_new()
+    assert [u[1] for u in api.updates] == [3, 4] and await queue.backlog() == 0

@@ -73,6 +73,10 @@ if cur and cur ~= ARGV[2] then
   if redis.call('HEXISTS', KEYS[1], 'd' .. ARGV[5]) == 1 then return '' end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], 'kb', ARGV[3])
+-- The visit changed: what was refused is judged again (a corrected time revives its chain).
+for _, name in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(name, 1, 1) == 'x' then redis.call('HDEL', KEYS[1], name) end
+end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return redis.call('XADD', KEYS[2], '*', 'kb', ARGV[3], 'task', ARGV[5], 'waktu', ARGV[6],
                   'resep', ARGV[7])
@@ -178,7 +182,8 @@ class TaskQueue:
 
         Adding the same event again is harmless (the workers find it done). Adding a task
         again with another time replaces the time while it is not reported yet; once BPJS
-        holds it, ValueError.
+        holds it, ValueError. Any add clears the visit's refusals, so after a dead letter,
+        adding the corrected event (or the same one, once the cause is fixed) tries again.
         """
         return await self.add_event(TaskEvent.of(kodebooking, taskid, waktu, jenisresep))
 
