@@ -26,7 +26,7 @@ LAYERS: dict[str, int] = {
     # 2: plumbing: the network edge and the envelope (any other private core module too)
     "_transport": 2, "_envelope": 2, "_tolerant": 2, "_limiter": 2, "_cache": 2, "redis": 2,
     # 3: engines that compose resource calls, given as callables
-    "_bulk": 3, "_reconcile": 3,
+    "_bulk": 3, "_reconcile": 3, "antrean.reporter": 3, "antrean.queue": 3,
     # 4: resources, one class per area on one request seam
     "resources": 4, "antrean.resources": 4,
     # 5: the client (a service's client on the shared ServiceClient)

@@ -30,6 +30,8 @@ from .models import (
     epoch_ms,
     parse_wib,
 )
+from .queue import TaskQueue, TaskWorker
+from .reporter import TaskEvent, TaskOrderError, TaskReporter, TaskResult
 
 __all__ = [
     "ANTREAN_BASE_URLS",
@@ -50,8 +52,14 @@ __all__ = [
     "PoliFp",
     "TambahAntrean",
     "Task",
+    "TaskEvent",
     "TaskId",
+    "TaskOrderError",
+    "TaskQueue",
+    "TaskReporter",
+    "TaskResult",
     "TaskRuleError",
+    "TaskWorker",
     "UpdateWaktu",
     "epoch_ms",
     "parse_wib",

@@ -29,6 +29,7 @@ examples:
   vclaim-async sep get 0301R0011017V000007
   vclaim-async referensi diagnosa A09
   vclaim-async demo
+  vclaim-async antrean tasks --input events.csv
 
 credentials (for everything but --sandbox, demo and simulator):
   VCLAIM_CONS_ID, VCLAIM_SECRET, VCLAIM_USER_KEY, and VCLAIM_BASE_URL or VCLAIM_ENV
@@ -91,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_parser(sub, common)
     lookup.add_parsers(sub, common)
     tools.add_parsers(sub, common)
-    antrean.register(sub, common)
+    antrean.register(sub)
     return parser
 
 
