@@ -51,7 +51,9 @@ class VClaimClient:
     processes sharing one BPJS quota; with ``config.redis_url`` set and no ``limiter`` given,
     the client builds a RedisLimiter from the config. ``cache`` (a
     :class:`~vclaim_async.MemoryCache` or :class:`~vclaim_async.redis.RedisCache`) reuses
-    Peserta answers for a few minutes; off by default. The client closes both on exit.
+    Peserta answers for a few minutes; off by default; with ``config.cache_url`` set and no
+    ``cache`` given, the client builds a RedisCache (``config.cache_ttl``). The client closes
+    both on exit.
     """
 
     def __init__(
@@ -80,6 +82,10 @@ class VClaimClient:
         if limiter is not None:
             limiter.bind(config)
         self.limiter = limiter
+        if cache is None and config.cache_url is not None:
+            from .redis import RedisCache
+
+            cache = RedisCache(config.cache_url, ttl=config.cache_ttl or 600.0)
         self._eligibility = None if cache is None else EligibilityCache(self, cache)
         # -- end shared --
         self._clock = clock

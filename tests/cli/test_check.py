@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import sqlite3
 import sys
@@ -23,6 +24,7 @@ from tests.cli.helpers import (
     script_sandbox,
     write_input,
 )
+from vclaim_async._validate import today_jakarta
 from vclaim_async.cli import main
 from vclaim_async.testing import VClaimSimulator
 
@@ -39,8 +41,16 @@ def test_2000_rows_end_to_end(tmp_path: Path, registry: VClaimSimulator) -> None
     rows = read_csv(out)
     assert list(rows[0]) == [
         "input", "row", "kind", "status", "status_text", "name", "class", "type", "prb",
-        "tgl_tat", "error_code", "error_message", "attempts", "latency_ms",
+        "tgl_tat", "error_code", "error_message", "attempts", "latency_ms", "service_date",
+        "checked_at",
     ]  # fmt: skip
+    # Every row says what it answers: the service day, and when (UTC) it was checked.
+    today = today_jakarta().isoformat()
+    assert {r["service_date"] for r in rows} == {today}
+    for row in rows[:50]:
+        checked_at = datetime.datetime.fromisoformat(row["checked_at"])
+        assert checked_at.utcoffset() == datetime.timedelta(0)
+        assert abs(datetime.datetime.now(datetime.timezone.utc) - checked_at).total_seconds() < 300
     statuses = Counter(r["status"] for r in rows)
     invalid = [r for r in rows if r["status"] == "invalid"]
     assert invalid and all(
@@ -92,7 +102,8 @@ def test_sqlite_output_and_plain_text_input(tmp_path: Path, registry: VClaimSimu
         "check", "--sandbox", "--sandbox-latency", "0", "--kind", "nik", source, "--out", out, "-q"
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr == "" and result.stdout == ""  # -q: errors only
+    # -q: no progress or notes; the summary (stdout) and errors only.
+    assert result.stderr == "" and "eligibility check" in result.stdout
     with sqlite3.connect(out) as db:
         rows = db.execute("SELECT row, input, kind, status FROM results ORDER BY row").fetchall()
     assert len(rows) == 41

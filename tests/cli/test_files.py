@@ -40,7 +40,8 @@ def _rename_first(registry: VClaimSimulator, names: list[str]) -> tuple[list[str
 
 @pytest.mark.parametrize(
     ("cell", "shown"),
-    [(f, "'" + f) for f in FORMULAS] + [("BUDI", "BUDI"), ("", ""), (None, None), (-5, -5)],
+    [(f, "'" + f.replace("\t", "\\t").replace("\r", "\\r")) for f in FORMULAS]
+    + [("BUDI", "BUDI"), ("", ""), (None, None), (-5, -5)],
 )
 def test_csv_cell_neutralises_what_a_spreadsheet_would_run(cell: object, shown: object) -> None:
     assert output.csv_cell(cell) == shown  # type: ignore[arg-type]
@@ -64,7 +65,8 @@ def test_formulas_are_neutralised_in_csv_and_exact_in_jsonl_and_sqlite(
         assert main(args) == 0
         results[suffix] = out
     text = read_csv(results["csv"])
-    assert [r["name"] for r in text[:-1]] == ["'" + f for f in FORMULAS]
+    shown = ["'" + f.replace("\t", "\\t").replace("\r", "\\r") for f in FORMULAS]
+    assert [r["name"] for r in text[:-1]] == shown
     assert [r["catatan"] for r in text[:-1]] == [f"'=cmd|'/C calc'!A{n}" for n in range(6)]
     assert text[-1]["input"] == "'@SUM(1+1)" and text[-1]["catatan"] == "'-x"
     with results["csv"].open(newline="", encoding="utf-8") as fh:

@@ -75,8 +75,9 @@ def test_killed_run_resumes_without_losing_or_repeating_rows(
         first, second = runs.fetchall()
         per_run = dict(db.execute("SELECT run, count(*) FROM results GROUP BY run").fetchall())
         (most_checks,) = db.execute("SELECT max(checks) FROM results").fetchone()
+        # A repeated identifier (the unknown card) is asked once per run: distinct ones count.
         valid_second = db.execute(
-            "SELECT count(*) FROM results WHERE run = 2 AND status != 'invalid'"
+            "SELECT count(DISTINCT input) FROM results WHERE run = 2 AND status != 'invalid'"
         ).fetchone()[0]
     assert first[1] == "killed" and second[1] == "completed"
     assert per_run == {1: after_kill, 2: 1000 - after_kill}
@@ -245,23 +246,43 @@ def _interrupted_run(
     return source, out, command
 
 
-def test_an_unfinished_run_resumes_and_refuses_another_input_or_date(
+def test_an_unfinished_run_is_set_aside_for_another_date_or_input(
     tmp_path: Path, registry: VClaimSimulator
 ) -> None:
     source, out, command = _interrupted_run(tmp_path, registry)
-    other_date = cli(*command[:-2], "--date", "2024-03-02")
-    assert other_date.returncode == 1
-    assert other_date.stderr.count("\n") == 1
-    assert "service date 2024-03-01" in other_date.stderr and "--fresh" in other_date.stderr
+    (done_before,) = journal(out).execute("SELECT count(*) FROM results").fetchone()
+    # Another service date: no flag needed; one warning, the old journal kept aside.
+    other_date = cli(*command[:-2], "--date", "2024-03-02", "--keep-journal")
+    assert other_date.returncode == 0, other_date.stderr
+    warnings = [x for x in other_date.stderr.splitlines() if "WARNING" in x]
+    assert len(warnings) == 1 and "service date 2024-03-01" in warnings[0]
+    assert f"{done_before:,} rows were done" in warnings[0]
+    assert "started afresh" in other_date.stdout
+    aside = sorted(p.name for p in tmp_path.iterdir() if ".set-aside-" in p.name)
+    assert len(aside) == 1 and (tmp_path / aside[0]).stat().st_mode & 0o777 == 0o600
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["row"] for r in rows] == list(range(1, 401))
+    assert {r["service_date"] for r in rows} == {"2024-03-02"}  # no row of the old run
+    # The same (now finished) run again with another input: a new run, no flag.
     with source.open("a", encoding="utf-8") as fh:
         fh.write("0009999999999\n")
-    changed = cli(*command)
-    assert changed.returncode == 1 and changed.stderr.count("\n") == 1
-    assert "input changed" in changed.stderr and "--fresh" in changed.stderr
-    fresh = cli(*command, "--fresh")
-    assert fresh.returncode == 0, fresh.stderr
+    changed = cli(*command[:-2], "--date", "2024-03-02")
+    assert changed.returncode == 0, changed.stderr
     rows = [json.loads(x)["row"] for x in out.read_text(encoding="utf-8").splitlines()]
     assert rows == list(range(1, 402))
+
+
+def test_an_unfinished_run_resumes_with_the_same_input_and_date(
+    tmp_path: Path, registry: VClaimSimulator
+) -> None:
+    source, out, command = _interrupted_run(tmp_path, registry)
+    resumed = cli(*command)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resuming:" in resumed.stderr and "WARNING" not in resumed.stderr
+    other_kind = cli(*command, "--kind", "card")
+    assert other_kind.returncode == 0  # finished now: another option starts a new run
+    rows = [json.loads(x)["row"] for x in out.read_text(encoding="utf-8").splitlines()]
+    assert rows == list(range(1, 401))
 
 
 def test_a_run_with_errors_keeps_its_journal_for_the_retry(
@@ -284,3 +305,34 @@ def test_a_run_with_errors_keeps_its_journal_for_the_retry(
     assert main(command) == 0
     assert not journal_file(out).exists()
     assert "1 rows checked this run" in capsys.readouterr().out
+
+
+def test_cron_two_nights_an_interrupted_first_and_a_regenerated_input(
+    tmp_path: Path, registry: VClaimSimulator
+) -> None:
+    """The nightly job: night 1 is cut by SIGINT (a power cut); night 2 runs the very same
+    command (no flag, -q into a log) on a regenerated input and must succeed by itself."""
+    cards = registry.participants.cards()
+    source = tmp_path / "tonight.csv"
+    write_input(source, [cards[n % len(cards)] for n in range(600)])
+    out = tmp_path / "results.csv"
+    command = ("check", "--sandbox", "--sandbox-latency", "0.01", "--concurrency", "2",
+               source, "--out", out, "-q")  # fmt: skip
+    night1 = _start(*command)
+    _wait_for_rows(out, 30, night1)
+    night1.send_signal(signal.SIGINT)
+    night1.communicate(timeout=30)
+    assert night1.returncode == 130
+    partial = read_csv(out)
+    assert 0 < len(partial) < 600
+    # Night 2: the hospital system writes a new file under the same name.
+    lines = write_input(source, [cards[(n * 7 + 3) % len(cards)] for n in range(250)])
+    night2 = cli(*command)
+    assert night2.returncode == 0, night2.stderr
+    warnings = night2.stderr.splitlines()
+    assert len(warnings) == 1 and "WARNING" in warnings[0] and "input changed" in warnings[0]
+    assert "started afresh" in night2.stdout
+    rows = read_csv(out)
+    assert [int(r["row"]) for r in rows] == sorted(lines)  # only tonight's rows, each once
+    assert all(r["input"] == lines[int(r["row"])] for r in rows)
+    assert not journal_file(out).exists()  # complete: the new journal is removed as usual

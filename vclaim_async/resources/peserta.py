@@ -116,15 +116,27 @@ class PesertaResource(Resource):
     async def _look_up(
         self, kind: Literal["card", "nik"], value: str, tgl_sep: str
     ) -> tuple[Peserta, int]:
-        """One checked look-up and how many attempts it took (for ``check_many``)."""
+        """One checked look-up and how many attempts it took (for ``check_many``).
+
+        With a client cache, an answer kept for the same identifier and service day (by an
+        earlier run, another process, or the lookups of an app) is reused: 0 attempts.
+        """
         if kind == "card":
             operation, params = "peserta.by_card", {"no_kartu": value, "tgl_sep": tgl_sep}
         else:
             operation, params = "peserta.by_nik", {"nik": value, "tgl_sep": tgl_sep}
-        payload, answer = await self._send(operation, params, model=PesertaPayload)
-        if payload is None:  # pragma: no cover - only a nullable request answers None
-            raise DecodeError("participant answer has no data", endpoint=operation)
-        return payload.peserta, answer.attempts
+        attempts = 0
+
+        async def fetch(operation: str, params: Mapping[str, str]) -> Peserta:
+            nonlocal attempts
+            payload, answer = await self._send(operation, params, model=PesertaPayload)
+            if payload is None:  # pragma: no cover - only a nullable request answers None
+                raise DecodeError("participant answer has no data", endpoint=operation)
+            attempts = answer.attempts
+            return payload.peserta
+
+        peserta = await _cache.lookup(self._client, operation, params, fetch)
+        return peserta, attempts
 
 
 def _service_date(value: DateLike | None) -> str:
