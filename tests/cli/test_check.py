@@ -182,7 +182,39 @@ def test_a_dead_gateway_trips_the_breaker(
     assert code == 1
     err = capsys.readouterr().err
     assert "failed look-ups in a row" in err and "Rerun the same command" in err
-    assert len(read_csv(out)) < 200
+    # One line for the outage, not one warning per call, even with -q; and its count is true:
+    # every row that failed (those in flight when it tripped included) is in it.
+    assert err.count("\n") == 1 and "giving up" not in err
+    errors = [r for r in read_csv(out) if r["status"] == "error"]
+    assert f"stopped after {len(errors):,} failed look-ups in a row" in err
+    assert "GatewayError, HTTP 502" in err
+    assert len(errors) < 200
+
+
+def test_an_outage_is_reported_once_with_its_true_count(
+    tmp_path: Path,
+    registry: VClaimSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    source = tmp_path / "in.txt"
+    source.write_text("\n".join(registry.participants.cards()[:120]), encoding="utf-8")
+    out = tmp_path / "out.csv"
+
+    def setup(sim: VClaimSimulator) -> None:
+        sim.faults.fail(".*", status=503, times=110)  # a short outage, then BPJS is back
+
+    script_sandbox(monkeypatch, setup)
+    code = main(["check", *FAST, "-q", "--concurrency", "1", str(source), "--out", str(out)])
+    assert code == 3
+    captured = capsys.readouterr()
+    errors = [r for r in read_csv(out) if r["status"] == "error"]
+    assert errors
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and "giving up" not in captured.err, lines
+    assert f"{len(errors):,} look-up{'s' if len(errors) != 1 else ''} in a row failed" in lines[0]
+    assert "GatewayError, HTTP 503" in lines[0] and "answered again" in lines[0]
+    assert "eligibility check" in captured.out  # -q keeps the summary
 
 
 async def test_real_mode_uses_vclaim_env_and_stops_on_refused_credentials(

@@ -275,7 +275,7 @@ def test_an_unfinished_run_is_set_aside_for_another_date_or_input(
 def test_an_unfinished_run_resumes_with_the_same_input_and_date(
     tmp_path: Path, registry: VClaimSimulator
 ) -> None:
-    source, out, command = _interrupted_run(tmp_path, registry)
+    _, out, command = _interrupted_run(tmp_path, registry)
     resumed = cli(*command)
     assert resumed.returncode == 0, resumed.stderr
     assert "resuming:" in resumed.stderr and "WARNING" not in resumed.stderr

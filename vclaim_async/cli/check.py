@@ -384,12 +384,13 @@ class CheckRun:
                         failures, last = failures + 1, error
                         # Stop feeding rows; those in flight finish and are counted too.
                         self._stopping = self._stopping or failures >= breaker
-                    elif failures:
+                    elif failures and not self._stopping:
                         self._report_streak(failures, last, recovered=True)
                         failures = 0
             if self._stopping:
+                # Failures still in flight when it tripped are counted; one line for it all.
                 raise CliError(
-                    f"stopped after {failures or breaker:,} failed look-ups in a row "
+                    f"stopped after {failures:,} failed look-ups in a row "
                     f"(last: {_describe(last)}); is BPJS reachable? Rerun the same command "
                     "to resume; failed rows are tried again"
                 )

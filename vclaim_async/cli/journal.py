@@ -321,8 +321,18 @@ class Journal:
         return batch
 
     def close(self) -> None:
-        if self._batch:
-            self.commit()
-        with contextlib.suppress(sqlite3.Error):
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self._db.close()
+        """Commit what is pending and close; the connection is closed even when the commit
+        fails (a full disk): its rows were never written to the output, a rerun checks them."""
+        try:
+            if self._batch:
+                try:
+                    self.commit()
+                except sqlite3.Error:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                    self._batch = []
+                    raise
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self._db.close()
