@@ -70,15 +70,17 @@ input:
   A UTF-8 CSV file (the card/NIK column is found by a header such as noKartu, no_kartu, kartu,
   nik or card, or else as the column whose values are mostly 13 or 16 digits; --column names
   it) or plain text with one identifier per line. Malformed rows are reported, not fatal;
-  an empty, header-only or binary file is refused.
+  an empty, header-only or binary file is refused, and so, before any request, is a column
+  with no card number or NIK in it, or one where most rows are not (--allow-invalid).
 
 output (.csv, .jsonl or .sqlite), one row per input row, created 0600:
   input, row (line in the input), kind (card/nik), status (active, inactive, not_found,
   invalid, error), status_text, name, class, type, prb, tgl_tat, error_code, error_message,
-  attempts, latency_ms; then, with --keep-columns, the input's other columns. CSV cells that
-  a spreadsheet would run as a formula start with a ' ; JSONL and SQLite keep values exact
-  (null where BPJS gave nothing). An existing file is replaced only if this command wrote it
-  (or with --force).
+  attempts, latency_ms, service_date, checked_at (UTC); then, with --keep-columns, the
+  input's other columns. CSV cells that a spreadsheet would run as a formula start with a ' ,
+  and control characters are escaped (\\n, \\x1b); JSONL and SQLite keep values exact (null
+  where BPJS gave nothing). An existing file is replaced only if this command wrote it (or
+  with --force). A repeated identifier is asked once; its rows share the answer.
 
 credentials:
   VCLAIM_CONS_ID, VCLAIM_SECRET, VCLAIM_USER_KEY, and VCLAIM_BASE_URL or VCLAIM_ENV. Without
@@ -89,13 +91,17 @@ resuming and cron:
   After Ctrl-C, a crash or kill -9, run the same command again: rows already in the output
   are not checked again, rows that ended in an error are retried, and the output ends up
   with every input row exactly once, in input order. A finished run's journal never blocks
-  the next: another input or date starts fresh. After a fully successful run the journal is
-  removed (--keep-journal keeps it). --fresh discards an unfinished run.
+  the next: another input or date starts fresh. An unfinished run of an input that changed
+  since (or of another day) is set aside with one WARNING and a fresh run starts, so cron
+  never locks itself out. After a fully successful run the journal is removed
+  (--keep-journal keeps it). --fresh discards an unfinished run. One check per --out at a
+  time (OUTPUT.lock). VCLAIM_CACHE_URL (Redis) shares answers for the service day.
 
 exit status:
   0 every row checked (active, inactive, not found or invalid input)
-  1 failed: no credentials, credentials refused, unreadable/empty/binary input, an output
-    this command did not write, BPJS unreachable
+  1 failed: no credentials, credentials refused, unreadable/empty/binary input, a column
+    without identifiers, another check on the same output, an output this command did not
+    write, a full disk, BPJS unreachable
   2 bad arguments
   3 finished, but some rows ended in an error (rerun the same command to retry them)
   130 interrupted (Ctrl-C); 143 terminated (SIGTERM): rerun the same command to resume
