@@ -336,3 +336,43 @@ def test_cron_two_nights_an_interrupted_first_and_a_regenerated_input(
     assert [int(r["row"]) for r in rows] == sorted(lines)  # only tonight's rows, each once
     assert all(r["input"] == lines[int(r["row"])] for r in rows)
     assert not journal_file(out).exists()  # complete: the new journal is removed as usual
+
+
+def test_a_resumed_run_asks_nothing_an_earlier_run_of_the_day_answered(
+    tmp_path: Path, registry: VClaimSimulator
+) -> None:
+    cards = registry.participants.cards()[:300]
+    source = tmp_path / "in.txt"
+    source.write_text("\n".join(cards[n % 300] for n in range(1500)) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    command = ("check", "--sandbox", "--sandbox-latency", "0.02", "--concurrency", "2",
+               source, "--out", out, "--keep-journal")  # fmt: skip
+    proc = _start(*command)
+    _wait_for_rows(out, 60, proc)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    with journal(out) as db:
+        (answered,) = db.execute(
+            "SELECT count(DISTINCT input) FROM results WHERE status != 'error'"
+        ).fetchone()
+    assert 0 < answered < 300
+    resumed = cli(*command)
+    assert resumed.returncode == 0, resumed.stderr
+    with journal(out) as db:
+        requests = db.execute("SELECT sandbox_requests FROM runs ORDER BY id").fetchall()[-1][0]
+        per_run = dict(db.execute("SELECT run, count(*) FROM results GROUP BY run").fetchall())
+        (copies,) = db.execute(
+            "SELECT count(*) FROM results WHERE run = 2 AND attempts = 0"
+        ).fetchone()
+    # Only the identifiers the interrupted run never answered are asked: one request each;
+    # every other row of the resumed run is answered without one.
+    assert requests == 300 - answered
+    assert copies == per_run[2] - requests
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["row"] for r in rows] == list(range(1, 1501))
+    assert all(r["input"] == cards[(r["row"] - 1) % 300] for r in rows)
+    by_card = {}
+    for r in rows:
+        by_card.setdefault(r["input"], set()).add((r["status"], r["name"]))
+    assert all(len(answers) == 1 for answers in by_card.values())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import datetime
 import errno
 import logging
@@ -321,9 +322,22 @@ class CheckRun:
             if row < len(finished) * 8 and finished[row >> 3] >> (row & 7) & 1:
                 continue
             extra = others[: self._width] + ("",) * (self._width - len(others))
-            self._rows_by_index[index] = (row, extra if self._width else ())
+            extra = extra if self._width else ()
+            # Resumed: an identifier an earlier run of this day answered is not asked again.
+            earlier = self.journal.answer_for(value) if self.plan.resumed else None
+            if earlier is not None:
+                self._copy(earlier, row, extra)
+                continue
+            self._rows_by_index[index] = (row, extra)
             index += 1
             yield value
+
+    def _copy(self, earlier: Record, row: int, extra: tuple[str, ...]) -> None:
+        """Journal ``row`` with the answer ``earlier`` holds for the same identifier."""
+        copy = dataclasses.replace(earlier, row=row, attempts=0, latency_ms=0.0, extra=extra)
+        self.reused += 1
+        if self.journal.add(copy):
+            self.flush()
 
     def flush(self) -> None:
         """Commit the journal batch, then (and only then) write it to the output."""

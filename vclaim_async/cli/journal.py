@@ -160,6 +160,7 @@ CREATE TABLE IF NOT EXISTS results (
     run INTEGER NOT NULL,
     checks INTEGER NOT NULL DEFAULT 1
 );
+CREATE INDEX IF NOT EXISTS results_input ON results(input);
 """
 _NAMES = ", ".join(f'"{name}"' for name in _FIELDS)
 _UPSERT = (
@@ -260,6 +261,19 @@ class Journal:
         for *fixed, extra in cursor:
             # The SELECT lists the fields in Record's own order.
             yield _record(*fixed, extra=tuple(json.loads(extra)) if extra else ())
+
+    def answer_for(self, identifier: str) -> Record | None:
+        """A row already answered for ``identifier`` (active, inactive or not found), if any:
+        a resumed run copies it rather than asking BPJS again the same service day."""
+        row = self._db.execute(
+            f"SELECT {_NAMES}, extra FROM results WHERE input = ? "
+            "AND status IN ('active', 'inactive', 'not_found') LIMIT 1",
+            (identifier,),
+        ).fetchone()
+        if row is None:
+            return None
+        *fixed, _ = row
+        return _record(*fixed)
 
     @property
     def checked_this_run(self) -> int:
