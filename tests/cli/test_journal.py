@@ -75,16 +75,21 @@ def test_killed_run_resumes_without_losing_or_repeating_rows(
         first, second = runs.fetchall()
         per_run = dict(db.execute("SELECT run, count(*) FROM results GROUP BY run").fetchall())
         (most_checks,) = db.execute("SELECT max(checks) FROM results").fetchone()
-        # A repeated identifier (the unknown card) is asked once per run: distinct ones count.
-        valid_second = db.execute(
-            "SELECT count(DISTINCT input) FROM results WHERE run = 2 AND status != 'invalid'"
-        ).fetchone()[0]
+        # A repeated identifier (the unknown card) is asked once per day: a row of run 2 that
+        # made a request is the first of its identifier, and no other row made one.
+        valid_second, distinct_asked = db.execute(
+            "SELECT count(*), count(DISTINCT input) FROM results WHERE run = 2 AND attempts > 0"
+        ).fetchone()
+        (asked_in_both,) = db.execute(
+            "SELECT count(*) FROM results a JOIN results b ON a.input = b.input "
+            "WHERE a.run = 1 AND b.run = 2 AND b.attempts > 0 AND a.status != 'error'"
+        ).fetchone()
     assert first[1] == "killed" and second[1] == "completed"
     assert per_run == {1: after_kill, 2: 1000 - after_kill}
     assert second[2] == second[3] == 1000 - after_kill
     # No finished row was queried again: the resumed run sent one request per row it had left.
     assert most_checks == 1
-    assert second[4] == valid_second
+    assert second[4] == valid_second == distinct_asked and asked_in_both == 0
 
 
 @pytest.mark.parametrize(
