@@ -54,9 +54,10 @@ _KINDS = ("auto", "card", "nik")
 _ORDERED_WINDOW_PER_WORKER = 16
 _ORDERED_WINDOW_MIN = 64
 #: Repeats are answered from the first look-up of the same identifier; at most this many
-#: distinct answers are remembered (the oldest are forgotten in blocks of ``_FORGET``).
-_MAX_REMEMBERED = 200_000
-_FORGET = 1_000
+#: distinct answers are remembered (about 3 KB each; the oldest finished ones are forgotten
+#: in blocks of ``_FORGET``), so memory stays bounded for any input.
+_MAX_REMEMBERED = 10_000
+_FORGET = 500
 
 
 @dataclass(frozen=True, slots=True)

@@ -461,3 +461,17 @@ async def test_the_client_cache_answers_check_many_within_the_service_day(
         tomorrow = today_jakarta() + datetime.timedelta(days=1)
         await _collect(client.peserta.check_many(cards, tomorrow))
         assert sim.served == 40
+
+
+async def test_remembered_answers_are_bounded(
+    sim: VClaimSimulator, client: VClaimClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vclaim_async import _bulk
+
+    monkeypatch.setattr(_bulk, "_MAX_REMEMBERED", 20)
+    monkeypatch.setattr(_bulk, "_FORGET", 5)
+    cards = sim.participants.cards()[:60]
+    stream = client.peserta.check_many([*cards, cards[-1]], concurrency=2)
+    results = await _collect(stream)
+    assert len(stream._engine._answers) <= 20  # memory stays bounded
+    assert sim.served == 60 and results[-1].reused  # a near repeat is still answered

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import contextlib
 import dataclasses
 import datetime
@@ -22,7 +23,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .._bulk import CheckKind, CheckResult
+from .._bulk import CheckKind, CheckProgress, CheckResult
 from ..errors import (
     AuthenticationError,
     GatewayError,
@@ -302,6 +303,9 @@ class CheckRun:
         self.streaks: list[tuple[int, str]] = []
         #: Rows answered from an earlier look-up of the same identifier: requests saved.
         self.reused = 0
+        self._copied: collections.Counter[str] = collections.Counter()
+        self._latest: CheckProgress | None = None
+        self._started = time.monotonic()
         self.display = make_display(quiet=args.quiet, total=plan.rows, before=self.before)
 
     def note(self, text: str) -> None:
@@ -323,8 +327,9 @@ class CheckRun:
                 continue
             extra = others[: self._width] + ("",) * (self._width - len(others))
             extra = extra if self._width else ()
-            # Resumed: an identifier an earlier run of this day answered is not asked again.
-            earlier = self.journal.answer_for(value) if self.plan.resumed else None
+            # An identifier this run (or the interrupted one it resumes) already answered is
+            # not asked again, however far apart: the journal (indexed) remembers, not memory.
+            earlier = self.journal.answer_for(value)
             if earlier is not None:
                 self._copy(earlier, row, extra)
                 continue
@@ -336,8 +341,27 @@ class CheckRun:
         """Journal ``row`` with the answer ``earlier`` holds for the same identifier."""
         copy = dataclasses.replace(earlier, row=row, attempts=0, latency_ms=0.0, extra=extra)
         self.reused += 1
+        self._copied[copy.status] += 1
+        self._progress(self._latest)
         if self.journal.add(copy):
             self.flush()
+
+    def _progress(self, progress: CheckProgress | None) -> None:
+        """Show the engine's counts plus the rows answered from the journal."""
+        self._latest = progress
+        base = progress or CheckProgress(0, None, 0, 0, 0, 0, 0, 0.0)
+        copied = self._copied
+        self.display.update(
+            dataclasses.replace(
+                base,
+                done=base.done + sum(copied.values()),
+                active=base.active + copied["active"],
+                inactive=base.inactive + copied["inactive"],
+                not_found=base.not_found + copied["not_found"],
+                reused=base.reused + sum(copied.values()),
+                elapsed=base.elapsed or time.monotonic() - self._started,
+            )
+        )
 
     def flush(self) -> None:
         """Commit the journal batch, then (and only then) write it to the output."""
@@ -381,7 +405,7 @@ class CheckRun:
                 plan.date,
                 kind=kind,
                 ordered=args.ordered,
-                on_progress=self.display.update,
+                on_progress=self._progress,
             )
             breaker = max(BREAKER_MIN, 3 * opened.client.config.max_concurrency)
             failures = 0
