@@ -91,6 +91,9 @@ class PesertaResource(Resource):
         a malformed identifier is a result with a :class:`ValueError` and nothing sent; BPJS's
         "no data" is a :class:`~vclaim_async.NotFoundError`; any other failure is the typed
         :class:`~vclaim_async.VClaimError`, after the client's usual retries.
+        A repeated identifier is sent once: its repeats wait for the first look-up and come
+        back as their own results with ``reused=True`` and ``attempts == 0``. With a client
+        cache, an answer kept for the same identifier and service day is reused too.
         ``on_progress`` is called with a :class:`~vclaim_async.CheckProgress` after every result.
 
         Use ``async with client.peserta.check_many(...) as results:`` (or ``aclose()``) so an
