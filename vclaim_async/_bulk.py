@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import itertools
 import time
+from collections import OrderedDict
 from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
@@ -51,6 +53,11 @@ _KINDS = ("auto", "card", "nik")
 #: In input order a slow item holds back later ones: this many items (per worker) may wait.
 _ORDERED_WINDOW_PER_WORKER = 16
 _ORDERED_WINDOW_MIN = 64
+#: Repeats are answered from the first look-up of the same identifier; at most this many
+#: distinct answers are remembered (about 3 KB each; the oldest finished ones are forgotten
+#: in blocks of ``_FORGET``), so memory stays bounded for any input.
+_MAX_REMEMBERED = 10_000
+_FORGET = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +104,9 @@ class CheckResult:
     when BPJS has no such participant), or the :class:`ValueError` that kept a malformed
     identifier from being sent. ``index`` is the identifier's position in the input (from 0);
     ``attempts`` counts HTTP attempts (0 when nothing was sent) and ``latency`` is seconds from
-    the first attempt to the decoded answer or the final error.
+    the first attempt to the decoded answer or the final error. ``reused`` is True for a
+    repeat of an identifier seen earlier in the same run (same kind, same service date): it
+    carries the first look-up's outcome, and nothing was sent for it (``attempts`` is 0).
     """
 
     input: str
@@ -108,6 +117,7 @@ class CheckResult:
     attempts: int = 0
     latency: float = 0.0
     summary: EligibilitySummary | None = field(default=None, repr=False)
+    reused: bool = False
 
     @property
     def ok(self) -> bool:
@@ -132,7 +142,8 @@ class CheckProgress:
 
     ``total`` is known from the start for a sized input (a list, a tuple) and otherwise once
     the input is exhausted. ``errors`` counts failed look-ups (not "not found", not invalid
-    input).
+    input). ``reused`` counts repeats answered from an earlier look-up of the same
+    identifier: requests saved.
     """
 
     done: int
@@ -143,6 +154,7 @@ class CheckProgress:
     invalid: int
     errors: int
     elapsed: float
+    reused: int = 0
 
     @property
     def rate(self) -> float:
@@ -157,14 +169,20 @@ class CheckProgress:
         return max(0, self.total - self.done) / self.rate
 
 
+#: What a repeat needs of the first look-up: its participant, its error, its summary.
+_Outcome = tuple[Peserta | None, VClaimError | None, EligibilitySummary | None]
+
+
 class _Counts:
-    __slots__ = ("active", "done", "errors", "inactive", "invalid", "not_found")
+    __slots__ = ("active", "done", "errors", "inactive", "invalid", "not_found", "reused")
 
     def __init__(self) -> None:
         self.done = self.active = self.inactive = self.not_found = self.invalid = self.errors = 0
+        self.reused = 0
 
-    def add(self, status: CheckStatus) -> None:
+    def add(self, status: CheckStatus, *, reused: bool = False) -> None:
         self.done += 1
+        self.reused += reused
         if status == "active":
             self.active += 1
         elif status == "inactive":
@@ -283,6 +301,8 @@ class _Engine:
         self._started: float | None = None
         self._produced: int | None = None
         self._source_error: Exception | None = None
+        # (kind, identifier) -> the first look-up's outcome: one request per identifier per run.
+        self._answers: OrderedDict[tuple[str, str], asyncio.Future[_Outcome]] = OrderedDict()
 
     # -- progress --------------------------------------------------------------------------
 
@@ -299,10 +319,11 @@ class _Engine:
             invalid=counts.invalid,
             errors=counts.errors,
             elapsed=elapsed,
+            reused=counts.reused,
         )
 
     def _deliver(self, result: CheckResult) -> None:
-        self._counts.add(result.status)
+        self._counts.add(result.status, reused=result.reused)
         if self._on_progress is not None:
             self._on_progress(self.snapshot())
 
@@ -409,10 +430,21 @@ class _Engine:
             kind, value = classify(item, self._kind)
         except ValueError as exc:
             return CheckResult(text, index, None, error=exc)
+        key = (kind, value)
+        earlier = self._answers.get(key)
+        if earlier is not None:
+            # A repeat: the first look-up (done or still in flight) answers it; nothing is sent.
+            peserta, error, summary = await asyncio.shield(earlier)
+            return CheckResult(
+                text, index, kind, peserta=peserta, error=error, summary=summary, reused=True
+            )
+        answer: asyncio.Future[_Outcome] = asyncio.get_running_loop().create_future()
+        self._remember(key, answer)
         started = time.monotonic()
         try:
             peserta, attempts = await self._look_up(kind, value, self._date)
         except VClaimError as exc:
+            answer.set_result((None, exc, None))
             return CheckResult(
                 text,
                 index,
@@ -421,6 +453,13 @@ class _Engine:
                 attempts=exc.attempts or 1,
                 latency=time.monotonic() - started,
             )
+        except BaseException:
+            # Cancelled or a bug: repeats waiting on it look it up again rather than hang.
+            del self._answers[key]
+            answer.cancel()
+            raise
+        summary = EligibilitySummary.of(peserta)
+        answer.set_result((peserta, None, summary))
         return CheckResult(
             text,
             index,
@@ -428,8 +467,16 @@ class _Engine:
             peserta=peserta,
             attempts=attempts,
             latency=time.monotonic() - started,
-            summary=EligibilitySummary.of(peserta),
+            summary=summary,
         )
+
+    def _remember(self, key: tuple[str, str], answer: asyncio.Future[_Outcome]) -> None:
+        answers = self._answers
+        answers[key] = answer
+        if len(answers) > _MAX_REMEMBERED:
+            # Bounded memory: forget the oldest finished answers (a later repeat asks again).
+            for old in [k for k, f in itertools.islice(answers.items(), _FORGET) if f.done()]:
+                del answers[old]
 
 
 def classify(item: object, kind: CheckKind = "auto") -> tuple[Literal["card", "nik"], str]:

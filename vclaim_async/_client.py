@@ -205,9 +205,10 @@ class VClaimClient(ServiceClient):
     processes sharing one BPJS quota; with ``config.redis_url`` set and no ``limiter`` given,
     the client builds a RedisLimiter from the config. ``cache`` (a
     :class:`~vclaim_async.MemoryCache` or :class:`~vclaim_async.redis.RedisCache`) reuses
-    Peserta answers for a few minutes; off by default. The client closes both on exit.
-    ``monotonic`` and ``sleep`` time the waits the client makes between calls (the settle
-    window of ``sep.insert(..., reconcile=True)``); tests pass a clock they drive.
+    Peserta answers for a few minutes; off by default; with ``config.cache_url`` set and no
+    ``cache`` given, the client builds a RedisCache (``config.cache_ttl``). The client closes
+    both on exit. ``monotonic`` and ``sleep`` time the waits the client makes between calls
+    (the settle window of ``sep.insert(..., reconcile=True)``); tests pass a clock they drive.
     """
 
     _resource_names = _RESOURCES
@@ -233,6 +234,10 @@ class VClaimClient(ServiceClient):
             monotonic=monotonic,
             sleep=sleep,
         )
+        if cache is None and config.cache_url is not None:
+            from .redis import RedisCache
+
+            cache = RedisCache(config.cache_url, ttl=config.cache_ttl or 600.0)
         self._eligibility = None if cache is None else EligibilityCache(self, cache)
 
     # -- resources -------------------------------------------------------------------------

@@ -207,6 +207,11 @@ class VClaimConfig:
     #: (True), or is decoded with an empty default, logged and reported to the hooks (False).
     #: Tests keep it True (``VClaimSimulator.config()`` does) so model drift fails loudly.
     strict_decoding: bool = False
+    #: A Redis URL for the shared eligibility cache (a RedisCache the client builds).
+    cache_url: str | None = field(default=None, repr=False)
+    #: Seconds a cached answer is reused (never past its service day); None: the cache's own
+    #: default (600 s for a client; the whole service day for ``vclaim-async check``).
+    cache_ttl: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("cons_id", "secret", "user_key"):
@@ -253,6 +258,8 @@ class VClaimConfig:
             raise ValueError("VClaimConfig.shared_max_in_flight must be at least 1")
         if self.shared_per_second is not None and not self.shared_per_second > 0:
             raise ValueError("VClaimConfig.shared_per_second must be positive")
+        if self.cache_ttl is not None and not self.cache_ttl > 0:
+            raise ValueError("VClaimConfig.cache_ttl must be positive")
 
     @property
     def url(self) -> str:
@@ -279,7 +286,8 @@ class VClaimConfig:
         ``VCLAIM_ENV``, ``VCLAIM_PPK``, ``VCLAIM_TIME_OFFSET``, ``VCLAIM_TIMEOUT``,
         ``VCLAIM_MAX_CONCURRENCY``, ``VCLAIM_MAX_RESPONSE_BYTES``, ``VCLAIM_PROXY`` and, for
         several processes sharing one quota, ``VCLAIM_REDIS_URL``,
-        ``VCLAIM_SHARED_MAX_IN_FLIGHT`` and ``VCLAIM_SHARED_PER_SECOND``. Raises
+        ``VCLAIM_SHARED_MAX_IN_FLIGHT`` and ``VCLAIM_SHARED_PER_SECOND``, and for a shared
+        eligibility cache ``VCLAIM_CACHE_URL`` and ``VCLAIM_CACHE_TTL``. Raises
         :class:`ValueError` naming exactly the variables that are missing. Unlike the
         constructor (which defaults to ``"development"``), the server must be named here: a
         deployment that forgot ``VCLAIM_ENV`` fails at start-up instead of quietly talking to
@@ -323,6 +331,7 @@ class VClaimConfig:
         if env.get("VCLAIM_PROXY"):
             values["proxy"] = env["VCLAIM_PROXY"]
         values.update(_shared_from_env(env))
+        values.update(cache_from_env(env))
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 
@@ -412,4 +421,24 @@ def _shared_from_env(env: Mapping[str, str]) -> dict[str, object]:
                 values[name] = kind(raw)
             except ValueError:
                 raise ValueError(f"{var} must be a number, got {raw!r}") from None
+    return values
+
+
+def cache_from_env(environ: Mapping[str, str] | None = None) -> dict[str, object]:
+    """``cache_url`` and ``cache_ttl`` from ``VCLAIM_CACHE_URL`` / ``VCLAIM_CACHE_TTL``.
+
+    Also for a client that takes the rest of its config elsewhere (the CLI's sandbox).
+    """
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    if env.get("VCLAIM_CACHE_URL"):
+        values["cache_url"] = env["VCLAIM_CACHE_URL"]
+    raw = env.get("VCLAIM_CACHE_TTL", "").strip()
+    if raw:
+        try:
+            values["cache_ttl"] = float(raw)
+        except ValueError:
+            raise ValueError(
+                f"VCLAIM_CACHE_TTL must be a number of seconds, got {raw[:40]!r}"
+            ) from None
     return values

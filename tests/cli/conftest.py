@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.redis.conftest import prefix, redis_url  # noqa: F401  (the real Redis, for the cache)
 from vclaim_async.cli.common import SANDBOX_PARTICIPANTS
 from vclaim_async.testing import VClaimSimulator
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import sqlite3
 import sys
@@ -23,6 +24,7 @@ from tests.cli.helpers import (
     script_sandbox,
     write_input,
 )
+from vclaim_async._validate import today_jakarta
 from vclaim_async.cli import main
 from vclaim_async.testing import VClaimSimulator
 
@@ -39,8 +41,16 @@ def test_2000_rows_end_to_end(tmp_path: Path, registry: VClaimSimulator) -> None
     rows = read_csv(out)
     assert list(rows[0]) == [
         "input", "row", "kind", "status", "status_text", "name", "class", "type", "prb",
-        "tgl_tat", "error_code", "error_message", "attempts", "latency_ms",
+        "tgl_tat", "error_code", "error_message", "attempts", "latency_ms", "service_date",
+        "checked_at",
     ]  # fmt: skip
+    # Every row says what it answers: the service day, and when (UTC) it was checked.
+    today = today_jakarta().isoformat()
+    assert {r["service_date"] for r in rows} == {today}
+    for row in rows[:50]:
+        checked_at = datetime.datetime.fromisoformat(row["checked_at"])
+        assert checked_at.utcoffset() == datetime.timedelta(0)
+        assert abs(datetime.datetime.now(datetime.timezone.utc) - checked_at).total_seconds() < 300
     statuses = Counter(r["status"] for r in rows)
     invalid = [r for r in rows if r["status"] == "invalid"]
     assert invalid and all(
@@ -92,7 +102,8 @@ def test_sqlite_output_and_plain_text_input(tmp_path: Path, registry: VClaimSimu
         "check", "--sandbox", "--sandbox-latency", "0", "--kind", "nik", source, "--out", out, "-q"
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr == "" and result.stdout == ""  # -q: errors only
+    # -q: no progress or notes; the summary (stdout) and errors only.
+    assert result.stderr == "" and "eligibility check" in result.stdout
     with sqlite3.connect(out) as db:
         rows = db.execute("SELECT row, input, kind, status FROM results ORDER BY row").fetchall()
     assert len(rows) == 41
@@ -171,7 +182,39 @@ def test_a_dead_gateway_trips_the_breaker(
     assert code == 1
     err = capsys.readouterr().err
     assert "failed look-ups in a row" in err and "Rerun the same command" in err
-    assert len(read_csv(out)) < 200
+    # One line for the outage, not one warning per call, even with -q; and its count is true:
+    # every row that failed (those in flight when it tripped included) is in it.
+    assert err.count("\n") == 1 and "giving up" not in err
+    errors = [r for r in read_csv(out) if r["status"] == "error"]
+    assert f"stopped after {len(errors):,} failed look-ups in a row" in err
+    assert "GatewayError, HTTP 502" in err
+    assert len(errors) < 200
+
+
+def test_an_outage_is_reported_once_with_its_true_count(
+    tmp_path: Path,
+    registry: VClaimSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    source = tmp_path / "in.txt"
+    source.write_text("\n".join(registry.participants.cards()[:120]), encoding="utf-8")
+    out = tmp_path / "out.csv"
+
+    def setup(sim: VClaimSimulator) -> None:
+        sim.faults.fail(".*", status=503, times=110)  # a short outage, then BPJS is back
+
+    script_sandbox(monkeypatch, setup)
+    code = main(["check", *FAST, "-q", "--concurrency", "1", str(source), "--out", str(out)])
+    assert code == 3
+    captured = capsys.readouterr()
+    errors = [r for r in read_csv(out) if r["status"] == "error"]
+    assert errors
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and "giving up" not in captured.err, lines
+    assert f"{len(errors):,} look-up{'s' if len(errors) != 1 else ''} in a row failed" in lines[0]
+    assert "GatewayError, HTTP 503" in lines[0] and "answered again" in lines[0]
+    assert "eligibility check" in captured.out  # -q keeps the summary
 
 
 async def test_real_mode_uses_vclaim_env_and_stops_on_refused_credentials(

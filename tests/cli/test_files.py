@@ -40,7 +40,8 @@ def _rename_first(registry: VClaimSimulator, names: list[str]) -> tuple[list[str
 
 @pytest.mark.parametrize(
     ("cell", "shown"),
-    [(f, "'" + f) for f in FORMULAS] + [("BUDI", "BUDI"), ("", ""), (None, None), (-5, -5)],
+    [(f, "'" + f.replace("\t", "\\t").replace("\r", "\\r")) for f in FORMULAS]
+    + [("BUDI", "BUDI"), ("", ""), (None, None), (-5, -5)],
 )
 def test_csv_cell_neutralises_what_a_spreadsheet_would_run(cell: object, shown: object) -> None:
     assert output.csv_cell(cell) == shown  # type: ignore[arg-type]
@@ -64,7 +65,8 @@ def test_formulas_are_neutralised_in_csv_and_exact_in_jsonl_and_sqlite(
         assert main(args) == 0
         results[suffix] = out
     text = read_csv(results["csv"])
-    assert [r["name"] for r in text[:-1]] == ["'" + f for f in FORMULAS]
+    shown = ["'" + f.replace("\t", "\\t").replace("\r", "\\r") for f in FORMULAS]
+    assert [r["name"] for r in text[:-1]] == shown
     assert [r["catatan"] for r in text[:-1]] == [f"'=cmd|'/C calc'!A{n}" for n in range(6)]
     assert text[-1]["input"] == "'@SUM(1+1)" and text[-1]["catatan"] == "'-x"
     with results["csv"].open(newline="", encoding="utf-8") as fh:
@@ -257,3 +259,127 @@ def test_temp_files_a_killed_run_left_are_removed_but_nothing_else(
     assert result.returncode == 0, result.stderr
     assert not left.exists()
     assert planted.is_symlink() and victim.read_text(encoding="utf-8") == "keep\n"
+
+
+# -- control characters in cells -----------------------------------------------------------
+
+HOSTILE = "BUDI\x1b]0;owned\x07\x1b[2J\x9b31m\x85\x7fSANTOSO\r\nX"
+
+
+def test_control_characters_are_escaped_in_csv_and_jsonl_cells(
+    tmp_path: Path, registry: VClaimSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cards, setup = _rename_first(registry, [HOSTILE])
+    script_sandbox(monkeypatch, setup)  # type: ignore[arg-type]
+    source = tmp_path / "in.csv"
+    with source.open("w", newline="", encoding="utf-8") as fh:
+        rows = csv.writer(fh, lineterminator="\n")
+        rows.writerow(["no_kartu", "alamat"])
+        rows.writerow([cards[0], "Jl. Merdeka\r\nNo. 5\x9b31m\x9d"])
+    outs = {}
+    for suffix in ("csv", "jsonl", "sqlite"):
+        outs[suffix] = tmp_path / f"out.{suffix}"
+        args = ["check", *FAST, str(source), "--out", str(outs[suffix]), "--keep-columns", "-q"]
+        assert main(args) == 0
+    text = outs["csv"].read_text(encoding="utf-8")
+    assert len(text.splitlines()) == 2  # header and one row: no cell spans lines
+    assert not any((ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in text)
+    (row,) = read_csv(outs["csv"])
+    assert row["name"] == "BUDI\\x1b]0;owned\\x07\\x1b[2J\\x9b31m\\x85\\x7fSANTOSO\\r\\nX"
+    assert row["alamat"] == "Jl. Merdeka\\r\\nNo. 5\\x9b31m\\x9d"
+    line = outs["jsonl"].read_text(encoding="utf-8")
+    assert not any((ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in line)
+    record = json.loads(line)
+    assert record["name"] == HOSTILE and record["alamat"] == "Jl. Merdeka\r\nNo. 5\x9b31m\x9d"
+    with sqlite3.connect(outs["sqlite"]) as db:  # SQLite keeps the exact text
+        assert db.execute("SELECT name FROM results").fetchone() == (HOSTILE,)
+
+
+# -- --keep-columns header names in SQL ------------------------------------------------------
+
+
+def test_keep_columns_names_are_quoted_and_compared_case_insensitively(
+    tmp_path: Path, registry: VClaimSimulator
+) -> None:
+    source = tmp_path / "in.csv"
+    crafted = 'a" TEXT, "b'
+    with source.open("w", newline="", encoding="utf-8") as fh:
+        rows = csv.writer(fh, lineterminator="\n")
+        rows.writerow(["no_kartu", crafted, "Status", "STATUS", "Row"])
+        for card in registry.participants.cards()[:3]:
+            rows.writerow([card, "x", "rawat jalan", "2", "r"])
+    out = tmp_path / "out.sqlite"
+    result = cli("check", *FAST, source, "--out", out, "--keep-columns", "-q")
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(out) as db:
+        names = [r[1] for r in db.execute("PRAGMA table_info(results)")]
+        carried = db.execute(
+            'SELECT "a"" TEXT, ""b", "input_Status", "input_STATUS_2", "input_Row" FROM results'
+        ).fetchall()
+    assert names[-4:] == [crafted, "input_Status", "input_STATUS_2", "input_Row"]
+    assert "a" not in names and "b" not in names  # the header did not add columns
+    assert carried == [("x", "rawat jalan", "2", "r")] * 3
+    csv_out = tmp_path / "out.csv"
+    assert cli("check", *FAST, source, "--out", csv_out, "--keep-columns", "-q").returncode == 0
+    with csv_out.open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    assert header[-4:] == [crafted, "input_Status", "input_STATUS_2", "input_Row"]
+
+
+# -- a full disk -----------------------------------------------------------------------------
+
+
+def _fail_after(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, calls: int,
+                error: BaseException) -> None:  # fmt: skip
+    real = getattr(owner, name)
+    seen = [0]
+
+    def failing(self: object, *args: object) -> object:
+        seen[0] += 1
+        if seen[0] > calls:
+            raise error
+        return real(self, *args)
+
+    monkeypatch.setattr(owner, name, failing)
+
+
+@pytest.mark.parametrize("where", ["output", "journal"])
+def test_a_full_disk_is_one_line_and_loses_nothing(
+    tmp_path: Path,
+    registry: VClaimSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    where: str,
+) -> None:
+    import errno
+
+    from vclaim_async.cli.journal import Journal
+
+    cards = registry.participants.cards()[:600]
+    source = tmp_path / "in.csv"
+    lines = write_input(source, cards)
+    out = tmp_path / "out.csv"
+    command = ["check", "--sandbox", "--sandbox-latency", "0.002", str(source), "--out", str(out),
+               "--keep-journal", "-q"]  # fmt: skip
+    if where == "output":
+        full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        _fail_after(monkeypatch, output._TextWriter, "write_many", 2, full)
+    else:
+        disk = sqlite3.OperationalError("database or disk is full")
+        _fail_after(monkeypatch, Journal, "commit", 2, disk)
+    assert main(command) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("vclaim-async: error: cannot write")  # one line
+    assert "disk is full" in err and "rerun the same command" in err
+    with sqlite3.connect(journal_file(out)) as db:
+        (kept,) = db.execute("SELECT count(*) FROM results").fetchone()
+    assert 0 < kept < 600
+    monkeypatch.undo()  # space again
+    served: list[VClaimSimulator] = []
+    script_sandbox(monkeypatch, served.append)
+    assert main(command) == 0
+    rows = read_csv(out)
+    assert [int(r["row"]) for r in rows] == sorted(lines)
+    assert all(r["input"] == lines[int(r["row"])] for r in rows)
+    # Nothing journaled before the failure was asked again.
+    assert served[0].served == 600 - kept

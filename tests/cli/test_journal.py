@@ -75,15 +75,21 @@ def test_killed_run_resumes_without_losing_or_repeating_rows(
         first, second = runs.fetchall()
         per_run = dict(db.execute("SELECT run, count(*) FROM results GROUP BY run").fetchall())
         (most_checks,) = db.execute("SELECT max(checks) FROM results").fetchone()
-        valid_second = db.execute(
-            "SELECT count(*) FROM results WHERE run = 2 AND status != 'invalid'"
-        ).fetchone()[0]
+        # A repeated identifier (the unknown card) is asked once per day: a row of run 2 that
+        # made a request is the first of its identifier, and no other row made one.
+        valid_second, distinct_asked = db.execute(
+            "SELECT count(*), count(DISTINCT input) FROM results WHERE run = 2 AND attempts > 0"
+        ).fetchone()
+        (asked_in_both,) = db.execute(
+            "SELECT count(*) FROM results a JOIN results b ON a.input = b.input "
+            "WHERE a.run = 1 AND b.run = 2 AND b.attempts > 0 AND a.status != 'error'"
+        ).fetchone()
     assert first[1] == "killed" and second[1] == "completed"
     assert per_run == {1: after_kill, 2: 1000 - after_kill}
     assert second[2] == second[3] == 1000 - after_kill
     # No finished row was queried again: the resumed run sent one request per row it had left.
     assert most_checks == 1
-    assert second[4] == valid_second
+    assert second[4] == valid_second == distinct_asked and asked_in_both == 0
 
 
 @pytest.mark.parametrize(
@@ -245,23 +251,43 @@ def _interrupted_run(
     return source, out, command
 
 
-def test_an_unfinished_run_resumes_and_refuses_another_input_or_date(
+def test_an_unfinished_run_is_set_aside_for_another_date_or_input(
     tmp_path: Path, registry: VClaimSimulator
 ) -> None:
     source, out, command = _interrupted_run(tmp_path, registry)
-    other_date = cli(*command[:-2], "--date", "2024-03-02")
-    assert other_date.returncode == 1
-    assert other_date.stderr.count("\n") == 1
-    assert "service date 2024-03-01" in other_date.stderr and "--fresh" in other_date.stderr
+    (done_before,) = journal(out).execute("SELECT count(*) FROM results").fetchone()
+    # Another service date: no flag needed; one warning, the old journal kept aside.
+    other_date = cli(*command[:-2], "--date", "2024-03-02", "--keep-journal")
+    assert other_date.returncode == 0, other_date.stderr
+    warnings = [x for x in other_date.stderr.splitlines() if "WARNING" in x]
+    assert len(warnings) == 1 and "service date 2024-03-01" in warnings[0]
+    assert f"{done_before:,} rows were done" in warnings[0]
+    assert "started afresh" in other_date.stdout
+    aside = sorted(p.name for p in tmp_path.iterdir() if ".set-aside-" in p.name)
+    assert len(aside) == 1 and (tmp_path / aside[0]).stat().st_mode & 0o777 == 0o600
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["row"] for r in rows] == list(range(1, 401))
+    assert {r["service_date"] for r in rows} == {"2024-03-02"}  # no row of the old run
+    # The same (now finished) run again with another input: a new run, no flag.
     with source.open("a", encoding="utf-8") as fh:
         fh.write("0009999999999\n")
-    changed = cli(*command)
-    assert changed.returncode == 1 and changed.stderr.count("\n") == 1
-    assert "input changed" in changed.stderr and "--fresh" in changed.stderr
-    fresh = cli(*command, "--fresh")
-    assert fresh.returncode == 0, fresh.stderr
+    changed = cli(*command[:-2], "--date", "2024-03-02")
+    assert changed.returncode == 0, changed.stderr
     rows = [json.loads(x)["row"] for x in out.read_text(encoding="utf-8").splitlines()]
     assert rows == list(range(1, 402))
+
+
+def test_an_unfinished_run_resumes_with_the_same_input_and_date(
+    tmp_path: Path, registry: VClaimSimulator
+) -> None:
+    _, out, command = _interrupted_run(tmp_path, registry)
+    resumed = cli(*command)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resuming:" in resumed.stderr and "WARNING" not in resumed.stderr
+    other_kind = cli(*command, "--kind", "card")
+    assert other_kind.returncode == 0  # finished now: another option starts a new run
+    rows = [json.loads(x)["row"] for x in out.read_text(encoding="utf-8").splitlines()]
+    assert rows == list(range(1, 401))
 
 
 def test_a_run_with_errors_keeps_its_journal_for_the_retry(
@@ -284,3 +310,74 @@ def test_a_run_with_errors_keeps_its_journal_for_the_retry(
     assert main(command) == 0
     assert not journal_file(out).exists()
     assert "1 rows checked this run" in capsys.readouterr().out
+
+
+def test_cron_two_nights_an_interrupted_first_and_a_regenerated_input(
+    tmp_path: Path, registry: VClaimSimulator
+) -> None:
+    """The nightly job: night 1 is cut by SIGINT (a power cut); night 2 runs the very same
+    command (no flag, -q into a log) on a regenerated input and must succeed by itself."""
+    cards = registry.participants.cards()
+    source = tmp_path / "tonight.csv"
+    write_input(source, [cards[n % len(cards)] for n in range(600)])
+    out = tmp_path / "results.csv"
+    command = ("check", "--sandbox", "--sandbox-latency", "0.01", "--concurrency", "2",
+               source, "--out", out, "-q")  # fmt: skip
+    night1 = _start(*command)
+    _wait_for_rows(out, 30, night1)
+    night1.send_signal(signal.SIGINT)
+    night1.communicate(timeout=30)
+    assert night1.returncode == 130
+    partial = read_csv(out)
+    assert 0 < len(partial) < 600
+    # Night 2: the hospital system writes a new file under the same name.
+    lines = write_input(source, [cards[(n * 7 + 3) % len(cards)] for n in range(250)])
+    night2 = cli(*command)
+    assert night2.returncode == 0, night2.stderr
+    warnings = night2.stderr.splitlines()
+    assert len(warnings) == 1 and "WARNING" in warnings[0] and "input changed" in warnings[0]
+    assert "started afresh" in night2.stdout
+    rows = read_csv(out)
+    assert [int(r["row"]) for r in rows] == sorted(lines)  # only tonight's rows, each once
+    assert all(r["input"] == lines[int(r["row"])] for r in rows)
+    assert not journal_file(out).exists()  # complete: the new journal is removed as usual
+
+
+def test_a_resumed_run_asks_nothing_an_earlier_run_of_the_day_answered(
+    tmp_path: Path, registry: VClaimSimulator
+) -> None:
+    cards = registry.participants.cards()[:300]
+    source = tmp_path / "in.txt"
+    source.write_text("\n".join(cards[n % 300] for n in range(1500)) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    command = ("check", "--sandbox", "--sandbox-latency", "0.02", "--concurrency", "2",
+               source, "--out", out, "--keep-journal")  # fmt: skip
+    proc = _start(*command)
+    _wait_for_rows(out, 60, proc)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    with journal(out) as db:
+        (answered,) = db.execute(
+            "SELECT count(DISTINCT input) FROM results WHERE status != 'error'"
+        ).fetchone()
+    assert 0 < answered < 300
+    resumed = cli(*command)
+    assert resumed.returncode == 0, resumed.stderr
+    with journal(out) as db:
+        requests = db.execute("SELECT sandbox_requests FROM runs ORDER BY id").fetchall()[-1][0]
+        per_run = dict(db.execute("SELECT run, count(*) FROM results GROUP BY run").fetchall())
+        (copies,) = db.execute(
+            "SELECT count(*) FROM results WHERE run = 2 AND attempts = 0"
+        ).fetchone()
+    # Only the identifiers the interrupted run never answered are asked: one request each;
+    # every other row of the resumed run is answered without one.
+    assert requests == 300 - answered
+    assert copies == per_run[2] - requests
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["row"] for r in rows] == list(range(1, 1501))
+    assert all(r["input"] == cards[(r["row"] - 1) % 300] for r in rows)
+    by_card = {}
+    for r in rows:
+        by_card.setdefault(r["input"], set()).add((r["status"], r["name"]))
+    assert all(len(answers) == 1 for answers in by_card.values())

@@ -123,11 +123,17 @@ def test_a_card_that_lost_its_leading_zeros_is_named_as_such(
     assert "10 digits" in err and "leading zeros" in err and "1234567890" not in err
 
 
-def test_a_stripped_card_in_check_input_is_reported_as_such(tmp_path: Path) -> None:
+def test_a_stripped_card_in_check_input_is_reported_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = tmp_path / "in.txt"
     source.write_text("123456789012\n1234567890\n12345\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    assert main(["check", *FAST, str(source), "--out", str(out), "-q"]) == 0
+    # Nothing in it is an identifier: refused before any request, the hint in the one line.
+    assert main(["check", *FAST, str(source), "--out", str(out), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "lost leading zeros" in err and err.count("\n") == 1 and not out.exists()
+    assert main(["check", *FAST, str(source), "--out", str(out), "-q", "--allow-invalid"]) == 0
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [r["status"] for r in rows] == ["invalid"] * 3
     assert "lost its leading zeros" in rows[0]["error_message"]

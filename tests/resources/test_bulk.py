@@ -21,6 +21,7 @@ from vclaim_async import (
     VClaimClient,
     VClaimTimeoutError,
 )
+from vclaim_async._validate import today_jakarta
 from vclaim_async.testing import VClaimSimulator
 
 UNKNOWN_CARD = "0009999999999"
@@ -384,3 +385,93 @@ async def test_logging_never_shows_whole_identifiers(
     await _collect(client.peserta.check_many([*cards, "123456789012345"]))
     for card in cards:
         assert card not in caplog.text
+
+
+# -- one request per distinct identifier per service day -----------------------------------
+
+
+async def test_repeats_are_answered_from_the_first_look_up(
+    sim: VClaimSimulator, client: VClaimClient
+) -> None:
+    cards = sim.participants.cards()[:30]
+    niks = sim.participants.niks()[:5]
+    # 3,000 rows holding 30 cards, 5 NIKs and an unknown card, interleaved as a clinic list is.
+    distinct = [*cards, *niks, UNKNOWN_CARD]
+    rows = [distinct[(n * 7) % len(distinct)] for n in range(3000)]
+    progress: list[CheckProgress] = []
+    results = await _collect(client.peserta.check_many(rows, on_progress=progress.append))
+    assert len(results) == 3000 and sorted(r.index for r in results) == list(range(3000))
+    # Counted at the server: one request per distinct identifier, none for the repeats.
+    assert sim.served == len(distinct) == len(sim.requests)
+    first = {}
+    for result in sorted(results, key=lambda r: r.index):
+        assert result.input == rows[result.index]
+        if result.input not in first:
+            first[result.input] = result
+            assert not result.reused and result.attempts == 1
+            continue
+        # Its own row, the first look-up's answer, nothing sent.
+        original = first[result.input]
+        assert result.reused and result.attempts == 0
+        assert result.status == original.status and result.peserta is original.peserta
+        assert type(result.error) is type(original.error)
+    assert progress[-1].reused == 3000 - len(distinct)
+    assert sum(isinstance(r.error, NotFoundError) for r in results) == rows.count(UNKNOWN_CARD)
+
+
+async def test_repeats_in_flight_wait_for_the_first_look_up(
+    sim: VClaimSimulator, client: VClaimClient
+) -> None:
+    card = sim.participants.cards()[0]
+    sim.faults.delay(card, 0.2, times=None)  # the first look-up is still on the wire
+    results = await _collect(client.peserta.check_many([card] * 40, concurrency=20))
+    assert sim.served == 1
+    assert [r.reused for r in sorted(results, key=lambda r: r.index)] == [False] + [True] * 39
+    assert all(r.ok for r in results)
+
+
+async def test_a_failed_first_look_up_is_shared_and_a_new_run_asks_again(
+    sim: VClaimSimulator, client: VClaimClient
+) -> None:
+    card = sim.participants.cards()[0]
+    sim.faults.fail(card, status=502, times=None)
+    results = await _collect(client.peserta.check_many([card] * 5))
+    assert all(isinstance(r.error, GatewayError) for r in results)
+    first_run = len(sim.requests)  # every attempt of the first look-up, none for the repeats
+    assert first_run == sum(r.attempts for r in results) == results[0].attempts > 1
+    assert sum(r.reused for r in results) == 4
+    sim.faults.clear()
+    again = await _collect(client.peserta.check_many([card] * 5))  # a new run asks again
+    assert all(r.ok for r in again) and len(sim.requests) == first_run + 1
+
+
+async def test_the_client_cache_answers_check_many_within_the_service_day(
+    sim: VClaimSimulator,
+) -> None:
+    from vclaim_async import MemoryCache
+
+    cards = sim.participants.cards()[:20]
+    async with VClaimClient(sim.config(retry=FAST_RETRY), cache=MemoryCache(ttl=3600)) as client:
+        first = await _collect(client.peserta.check_many(cards))
+        assert sim.served == 20 and all(r.attempts == 1 for r in first)
+        # The next night's run for the same service day: answered by the cache.
+        again = await _collect(client.peserta.check_many(cards))
+        assert sim.served == 20 and all(r.ok and r.attempts == 0 for r in again)
+        # Another service day is another question.
+        tomorrow = today_jakarta() + datetime.timedelta(days=1)
+        await _collect(client.peserta.check_many(cards, tomorrow))
+        assert sim.served == 40
+
+
+async def test_remembered_answers_are_bounded(
+    sim: VClaimSimulator, client: VClaimClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vclaim_async import _bulk
+
+    monkeypatch.setattr(_bulk, "_MAX_REMEMBERED", 20)
+    monkeypatch.setattr(_bulk, "_FORGET", 5)
+    cards = sim.participants.cards()[:60]
+    stream = client.peserta.check_many([*cards, cards[-1]], concurrency=2)
+    results = await _collect(stream)
+    assert len(stream._engine._answers) <= 20  # memory stays bounded
+    assert sim.served == 60 and results[-1].reused  # a near repeat is still answered

@@ -127,3 +127,49 @@ async def test_a_route_added_on_the_instance_is_tried_after_the_built_in_ones(
 
     assert sim._find("GET", "custom/a%2Fb") == (custom, {"thing": "a/b"}, None)
     assert sim._find("GET", "custom") is None
+
+
+# -- SEP insert refuses what BPJS would refuse ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"rujukan": "0301U0010000Y999999"}, "Data Rujukan Tidak Ditemukan"),
+        ({"rujukan": "someone-else"}, "Data Rujukan Tidak Ditemukan"),
+        ({"poli": "ZZZ"}, "Kode Poli tidak ditemukan"),
+        ({"dpjp_layan": "99999"}, "Kode Dokter tidak ditemukan"),
+    ],
+    ids=["unknown-referral", "another-participants-referral", "unknown-clinic", "unknown-doctor"],
+)
+async def test_sep_insert_refuses_unknown_references(
+    vclaim_simulator: VClaimSimulator, change: dict[str, str], message: str
+) -> None:
+    from tests.resources.world import DOKTER, USER
+    from vclaim_async import APIError, VClaimClient
+    from vclaim_async.models.sep import SepRujukan
+
+    sim = vclaim_simulator
+    card, other = sim.participants.cards(active=True)[:2]
+    async with VClaimClient(sim.config()) as client:
+        own = (await client.rujukan.by_card(card)).no_kunjungan
+        theirs = (await client.rujukan.by_card(other)).no_kunjungan
+        assert own and theirs
+        number = {"someone-else": theirs}.get(change.get("rujukan", ""), change.get("rujukan", own))
+        arguments: dict[str, object] = {
+            "no_kartu": card, "tgl_sep": "2024-03-01", "jns_pelayanan": "2", "kls_rawat": "3",
+            "no_mr": "MR-1", "diag_awal": "I10", "poli": change.get("poli", "INT"),
+            "no_telp": "0812", "user": USER, "dpjp_layan": change.get("dpjp_layan", DOKTER),
+            "rujukan": SepRujukan(asal_rujukan="1", tgl_rujukan="2024-02-27", no_rujukan=number,
+                                  ppk_rujukan="0301U001"),
+        }  # fmt: skip
+        before = len(sim.state.seps)
+        with pytest.raises(APIError) as refused:
+            await client.sep.insert(**arguments)  # type: ignore[arg-type]
+        assert refused.value.code == "201" and refused.value.message == message
+        assert len(sim.state.seps) == before  # nothing issued
+        valid = SepRujukan(
+            asal_rujukan="1", tgl_rujukan="2024-02-27", no_rujukan=own, ppk_rujukan="0301U001"
+        )
+        arguments.update(poli="INT", dpjp_layan=DOKTER, rujukan=valid)
+        assert (await client.sep.insert(**arguments)).no_sep  # type: ignore[arg-type]

@@ -174,3 +174,87 @@ async def test_only_one_to_twelve_ascii_digits_are_a_timestamp(sim: VClaimSimula
 def test_an_ipv6_host_is_bracketed_in_the_base_url() -> None:
     assert VClaimSimulator(host="::1", port=8080).base_url == "http://[::1]:8080/vclaim-rest"
     assert VClaimSimulator(port=8080).base_url == "http://127.0.0.1:8080/vclaim-rest"
+
+
+# -- what is recorded: bounded in bytes, nothing of a refused request's body ----------------
+
+
+async def _post(sim: VClaimSimulator, body: bytes, *, signed: bool) -> int:
+    stamp = str(int(time.time()))
+    headers = (
+        _signing.signed_headers(sim.cons_id, sim.secret, sim.user_key, stamp) if signed else {}
+    )
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{sim.base_url}/SEP/2.0/insert", headers=headers, data=body) as resp,
+    ):
+        await resp.read()
+        return resp.status
+
+
+async def test_refused_bodies_are_not_kept_and_the_record_is_bounded_in_bytes() -> None:
+    big = b"x" * (1024 * 1024 - 4096)  # just under aiohttp's default 1 MiB body limit
+    bound = 5 * 1024 * 1024 // 2  # room for two of them
+    async with VClaimSimulator(max_recorded_bytes=bound) as sim:
+        for _ in range(30):  # unauthenticated megabytes: answered 403, bodies dropped
+            assert await _post(sim, big, signed=False) == 403
+        assert len(sim.requests) == 30 and sim.requests.dropped == 0
+        assert all(r.body == b"" for r in sim.requests)
+        assert sim.requests.bytes < 30 * 4096  # paths and headers only
+        for _ in range(6):  # signed, so kept: the byte bound evicts the oldest
+            await _post(sim, big, signed=True)
+        assert sim.requests.bytes <= bound
+        kept = [r for r in sim.requests if r.body]
+        assert len(kept) == 2 and sim.requests.dropped >= 4
+        assert sim.requests[-1].body == big  # the newest stays
+
+
+def test_the_record_bounds_in_bytes_and_count() -> None:
+    from vclaim_async.testing._record import RecordedRequest
+
+    log = RequestLog(None, max_bytes=100)
+    for n in range(5):
+        log.append(RecordedRequest("POST", "/p", None, bytes([n]) * 40, {}))
+    assert len(log) == 2 and log.bytes <= 100 and log.dropped == 3
+    assert [r.body[0] for r in log] == [3, 4]
+    log.append(RecordedRequest("POST", "/p", None, b"y" * 200, {}))  # larger than the bound
+    assert len(log) == 2 and log.dropped == 4
+    assert VClaimSimulator().requests.max_bytes == 64 * 1024 * 1024
+    with pytest.raises(ValueError, match="0 or more"):
+        RequestLog(None, max_bytes=-1)
+
+
+# -- the `vclaim-async simulator` command serves the bundled sample ---------------------------
+
+
+def test_the_simulator_command_serves_everyone_in_the_sample(
+    tmp_path: pytest.TempPathFactory,
+) -> None:
+    from tests.cli.helpers import SAMPLE, clean_env, read_csv
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "vclaim_async", "simulator", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env(),
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        env = {}
+        for line in server.stdout:
+            name, _, value = line.strip().partition("=")
+            if name.startswith("VCLAIM_"):
+                env[name] = value
+            if line.startswith("Ctrl-C"):
+                break
+        out = tmp_path / "out.csv"  # type: ignore[operator]
+        result = subprocess.run(
+            [sys.executable, "-m", "vclaim_async", "check", str(SAMPLE), "--out", str(out), "-q"],
+            capture_output=True, text=True, timeout=120, check=False, env=clean_env(**env),
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        statuses = [r["status"] for r in read_csv(out)]
+        # Only the sample's deliberate unknowns and malformed rows are not served.
+        assert statuses.count("not_found") == 10 and statuses.count("invalid") == 10
+        assert statuses.count("active") + statuses.count("inactive") == 280
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)

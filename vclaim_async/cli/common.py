@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from .. import _validate
 from .._client import VClaimClient
-from .._config import VClaimConfig
+from .._config import VClaimConfig, cache_from_env
 
 if TYPE_CHECKING:
     from ..testing import VClaimSimulator
@@ -58,6 +58,9 @@ EXIT_PARTIAL = 3
 #: Interrupted by Ctrl-C (SIGINT) / terminated (SIGTERM); ``check`` resumes with the same command.
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
+
+#: ``check`` keeps cached answers this long (each still ends with its service day).
+CACHE_DAY_SECONDS = 86_400.0
 
 #: The sandbox serves the default seed's participants; the first 100 are ``VClaimSimulator()``'s.
 SANDBOX_PARTICIPANTS = 1000
@@ -196,11 +199,24 @@ async def open_session(
     sandbox: bool,
     max_concurrency: int | None = None,
     sandbox_latency: tuple[float, float] = (0.0, 0.0),
+    cache_for_the_day: bool = False,
 ) -> AsyncIterator[Session]:
-    """An open client: against BPJS (from ``VCLAIM_*``) or, with ``sandbox``, the simulator."""
+    """An open client: against BPJS (from ``VCLAIM_*``) or, with ``sandbox``, the simulator.
+
+    With ``VCLAIM_CACHE_URL`` the client shares a Redis eligibility cache (also in the
+    sandbox); ``cache_for_the_day`` keeps answers for their whole service day unless
+    ``VCLAIM_CACHE_TTL`` says otherwise (a rerun of a nightly ``check`` asks BPJS again
+    only for what it does not know yet).
+    """
     overrides: dict[str, object] = {}
     if max_concurrency is not None:
         overrides["max_concurrency"] = max_concurrency
+    try:
+        cache = cache_from_env()
+    except ValueError as exc:
+        raise CliError(f"bad BPJS configuration: {exc}") from None
+    if cache_for_the_day and "cache_url" in cache and "cache_ttl" not in cache:
+        overrides["cache_ttl"] = CACHE_DAY_SECONDS
     if not sandbox:
         async with VClaimClient(config_from_env(**overrides)) as client:
             yield Session(client, None)
@@ -213,5 +229,5 @@ async def open_session(
         low, high = sandbox_latency
         if high > 0:
             sim.faults.delay(".*", (low, high) if high > low else high, times=None)
-        async with VClaimClient(sim.config(**overrides)) as client:
+        async with VClaimClient(sim.config(**cache, **overrides)) as client:
             yield Session(client, sim)

@@ -12,11 +12,13 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from types import TracebackType
 
 from .common import CliError
 
 __all__ = [
     "SQLITE_SIDE_FILES",
+    "OutputLock",
     "check_private",
     "create_private",
     "open_append",
@@ -114,3 +116,63 @@ def open_append(path: Path, identity: tuple[int, int]) -> int:
 def remove(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
+
+
+class OutputLock:
+    """An exclusive lock on one ``--out`` for the life of a ``check`` run.
+
+    ``flock`` on ``<output>.lock`` (created 0600, never through a symlink). The kernel drops
+    the lock when the process ends, however it ends; a clean exit also removes the file
+    (unlinked while still locked, and a run that locked a file since unlinked tries again,
+    so two runs never hold two different lock files). A second run on the same output is
+    refused with one line naming the process that holds it. Where ``flock`` does not exist
+    (Windows) nothing is locked.
+    """
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.path = output.with_name(output.name + ".lock")
+        self._fd: int | None = None
+
+    def __enter__(self) -> OutputLock:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            return self
+        for _ in range(100):
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, _PRIVATE)
+            try:
+                info = os.fstat(fd)
+                check_private(self.path, info, "lock file")
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                    who = f" (pid {holder})" if holder.isdigit() else ""
+                    raise CliError(
+                        f"another vclaim-async check{who} is writing {self.output}; "
+                        "wait for it to finish, or choose another --out"
+                    ) from None
+                now = _lstat(self.path)
+                if now is None or (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):
+                    os.close(fd)  # its holder removed it as we locked it: lock the new one
+                    continue
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            except BaseException:
+                os.close(fd)
+                raise
+            self._fd = fd
+            return self
+        raise CliError(f"cannot lock {self.path}: it keeps being replaced")  # pragma: no cover
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._fd is not None:
+            remove(self.path)  # while still locked: a waiter then sees it gone and retries
+            os.close(self._fd)  # closing the descriptor releases the lock
+            self._fd = None

@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 #: The journal's schema version; a journal of another version is not resumed.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 #: SQLite ``application_id`` of files this command writes ("VCLA"): proof a file is ours.
 APPLICATION_ID = 0x56434C41
 #: Commit the journal after this many rows or this many seconds, whichever comes first.
@@ -79,10 +79,21 @@ class Record:
     error_message: str | None
     attempts: int
     latency_ms: float
+    service_date: str
+    checked_at: str
     extra: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, row: int, result: CheckResult, extra: tuple[str, ...] = ()) -> Record:
+    def of(
+        cls,
+        row: int,
+        result: CheckResult,
+        extra: tuple[str, ...] = (),
+        *,
+        service_date: str,
+        checked_at: str | None = None,
+    ) -> Record:
+        """The output row for ``result``; ``checked_at`` defaults to now (UTC, ISO 8601)."""
         summary, error = result.summary, result.error
         code = message = None
         if isinstance(error, ValueError):
@@ -111,6 +122,8 @@ class Record:
             error_message=None if message is None else redact(message),
             attempts=result.attempts,
             latency_ms=round(result.latency * 1000, 1),
+            service_date=service_date,
+            checked_at=checked_at or _now(),
             extra=extra,
         )
 
@@ -145,17 +158,17 @@ CREATE TABLE IF NOT EXISTS results (
     {", ".join(f'"{name}"' for name in _FIELDS if name != "row")},
     extra TEXT,
     run INTEGER NOT NULL,
-    checks INTEGER NOT NULL DEFAULT 1,
-    checked_at TEXT NOT NULL
+    checks INTEGER NOT NULL DEFAULT 1
 );
+CREATE INDEX IF NOT EXISTS results_input ON results(input);
 """
 _NAMES = ", ".join(f'"{name}"' for name in _FIELDS)
 _UPSERT = (
-    f"INSERT INTO results({_NAMES}, extra, run, checked_at) "
-    f"VALUES ({', '.join('?' for _ in _FIELDS)}, ?, ?, ?) "
+    f"INSERT INTO results({_NAMES}, extra, run) "
+    f"VALUES ({', '.join('?' for _ in _FIELDS)}, ?, ?) "
     "ON CONFLICT(row) DO UPDATE SET "
     + ", ".join(f'"{n}" = excluded."{n}"' for n in (*_FIELDS, "extra") if n != "row")
-    + ", run = excluded.run, checks = results.checks + 1, checked_at = excluded.checked_at"
+    + ", run = excluded.run, checks = results.checks + 1"
 )
 
 
@@ -249,6 +262,19 @@ class Journal:
             # The SELECT lists the fields in Record's own order.
             yield _record(*fixed, extra=tuple(json.loads(extra)) if extra else ())
 
+    def answer_for(self, identifier: str) -> Record | None:
+        """A row already answered for ``identifier`` (active, inactive or not found), if any:
+        a resumed run copies it rather than asking BPJS again the same service day."""
+        row = self._db.execute(
+            f"SELECT {_NAMES}, extra FROM results WHERE input = ? "
+            "AND status IN ('active', 'inactive', 'not_found') LIMIT 1",
+            (identifier,),
+        ).fetchone()
+        if row is None:
+            return None
+        *fixed, _ = row
+        return _record(*fixed)
+
     @property
     def checked_this_run(self) -> int:
         """Rows journaled by the current run."""
@@ -276,7 +302,7 @@ class Journal:
         if not self._batch:
             self._db.execute("BEGIN")
         extra = json.dumps(record.extra, ensure_ascii=False) if record.extra else None
-        self._db.execute(_UPSERT, (*_fixed_values(record), extra, self.run_id, _now()))
+        self._db.execute(_UPSERT, (*_fixed_values(record), extra, self.run_id))
         self._batch.append(record)
         self._run_checked += 1
         return len(self._batch) >= BATCH_ROWS
@@ -309,8 +335,18 @@ class Journal:
         return batch
 
     def close(self) -> None:
-        if self._batch:
-            self.commit()
-        with contextlib.suppress(sqlite3.Error):
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self._db.close()
+        """Commit what is pending and close; the connection is closed even when the commit
+        fails (a full disk): its rows were never written to the output, a rerun checks them."""
+        try:
+            if self._batch:
+                try:
+                    self.commit()
+                except sqlite3.Error:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                    self._batch = []
+                    raise
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self._db.close()

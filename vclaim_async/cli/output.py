@@ -12,12 +12,13 @@ import glob
 import io
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal, Protocol
 
-from .common import CliError
+from .common import CliError, escape_c1
 from .files import SQLITE_SIDE_FILES, check_private, open_append, private_temp, remove
 from .journal import APPLICATION_ID, OUTPUT_COLUMNS, Record
 
@@ -29,6 +30,7 @@ __all__ = [
     "open_writer",
     "output_format",
     "rebuild_output",
+    "sql_identifier",
 ]
 
 OutputFormat = Literal["csv", "jsonl", "sqlite"]
@@ -42,6 +44,8 @@ _FORMATS: Mapping[str, OutputFormat] = {
     ".db": "sqlite",
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _SQL_TYPES = {"row": "INTEGER PRIMARY KEY", "attempts": "INTEGER", "latency_ms": "REAL"}
 _NOT_NULL = {"input", "status", "attempts", "latency_ms"}
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -58,11 +62,29 @@ def output_format(path: Path) -> OutputFormat:
     return fmt
 
 
+def _escape_control(match: re.Match[str]) -> str:
+    char = match.group()
+    return _NAMED_CONTROLS.get(char) or f"\\x{ord(char):02x}"
+
+
 def csv_cell(value: str | int | float | None) -> str | int | float | None:
-    """A CSV cell a spreadsheet shows as text: a formula-like text gets a leading ``'``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """A CSV cell a spreadsheet shows as text, and a terminal as plain text.
+
+    A formula-like text gets a leading ``'``; then control characters (C0 including CR/LF
+    and tab, DEL, C1) become visible escapes (``\\n``, ``\\x1b``, ``\\x9b``): no ESC/OSC
+    sequence reaches a terminal that prints the file, and no cell spans lines.
+    """
+    if isinstance(value, str):
+        if value.startswith(_FORMULA_START):
+            value = "'" + value
+        if _CONTROL.search(value):
+            value = _CONTROL.sub(_escape_control, value)
     return value
+
+
+def sql_identifier(name: str) -> str:
+    """``name`` quoted as an SQLite identifier: any text is one name, never SQL."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _csv_line(values: Sequence[str | int | float | None]) -> str:
@@ -77,7 +99,9 @@ def _csv_text(rows: Iterable[Sequence[str | int | float | None]]) -> str:
 
 
 def _json_line(columns: Sequence[str], record: Record) -> str:
-    return json.dumps(dict(zip(columns, record.values(), strict=True)), ensure_ascii=False) + "\n"
+    text = json.dumps(dict(zip(columns, record.values(), strict=True)), ensure_ascii=False)
+    # json.dumps escapes C0 controls only; DEL and C1 (e.g. CSI, U+009B) must not go raw either.
+    return escape_c1(text) + "\n"
 
 
 # -- is an existing file ours? -------------------------------------------------------------
@@ -159,12 +183,12 @@ class _SqliteWriter:
         if create:
             self._db.execute(f"PRAGMA application_id={APPLICATION_ID}")
             typed = ", ".join(
-                f'"{name}" {_SQL_TYPES.get(name, "TEXT")}'
+                f"{sql_identifier(name)} {_SQL_TYPES.get(name, 'TEXT')}"
                 + (" NOT NULL" if name in _NOT_NULL else "")
                 for name in columns
             )
             self._db.execute(f"CREATE TABLE results ({typed})")
-        names = ", ".join(f'"{name}"' for name in columns)
+        names = ", ".join(sql_identifier(name) for name in columns)
         marks = ", ".join("?" for _ in columns)
         self._insert = f"INSERT OR REPLACE INTO results({names}) VALUES ({marks})"
 

@@ -9,7 +9,10 @@ import sys
 from .. import _validate
 from .._client import VClaimClient
 from ..errors import VClaimError
-from .common import count_int, echo, port_int, positive_int
+from .common import SANDBOX_PARTICIPANTS, count_int, echo, port_int, positive_int
+
+#: What ``vclaim-async simulator`` keeps of the requests it served, at most (bodies included).
+SIMULATOR_RECORD_BYTES = 8 * 1024 * 1024
 
 __all__ = ["add_parsers"]
 
@@ -55,9 +58,10 @@ def add_parsers(
     simulator.add_argument(
         "--participants",
         type=count_int,
-        default=100,
+        default=SANDBOX_PARTICIPANTS,
         metavar="N",
-        help="how many synthetic participants to serve (default: 100)",
+        help=f"how many synthetic participants to serve (default: {SANDBOX_PARTICIPANTS:,}, "
+        "everyone in examples/sample-cards.csv, as --sandbox)",
     )
     simulator.set_defaults(func=_simulator)
 
@@ -113,8 +117,14 @@ async def _catalog(args: argparse.Namespace) -> int:
 async def _simulator(args: argparse.Namespace) -> int:
     from ..testing import VClaimSimulator
 
+    # A long-running server: what it records is bounded in bytes as well as in requests.
     sim = VClaimSimulator(
-        host=args.host, port=args.port, seed=args.seed, participant_count=args.participants
+        host=args.host,
+        port=args.port,
+        seed=args.seed,
+        participant_count=args.participants,
+        max_recorded=1_000,
+        max_recorded_bytes=SIMULATOR_RECORD_BYTES,
     )
     if not sim.is_loopback:  # it prints its credentials: say so before anyone connects
         print(f"vclaim-async: WARNING: {sim.exposure_warning()}", file=sys.stderr, flush=True)

@@ -91,6 +91,9 @@ class PesertaResource(Resource):
         a malformed identifier is a result with a :class:`ValueError` and nothing sent; BPJS's
         "no data" is a :class:`~vclaim_async.NotFoundError`; any other failure is the typed
         :class:`~vclaim_async.VClaimError`, after the client's usual retries.
+        A repeated identifier is sent once: its repeats wait for the first look-up and come
+        back as their own results with ``reused=True`` and ``attempts == 0``. With a client
+        cache, an answer kept for the same identifier and service day is reused too.
         ``on_progress`` is called with a :class:`~vclaim_async.CheckProgress` after every result.
 
         Use ``async with client.peserta.check_many(...) as results:`` (or ``aclose()``) so an
@@ -116,15 +119,27 @@ class PesertaResource(Resource):
     async def _look_up(
         self, kind: Literal["card", "nik"], value: str, tgl_sep: str
     ) -> tuple[Peserta, int]:
-        """One checked look-up and how many attempts it took (for ``check_many``)."""
+        """One checked look-up and how many attempts it took (for ``check_many``).
+
+        With a client cache, an answer kept for the same identifier and service day (by an
+        earlier run, another process, or the lookups of an app) is reused: 0 attempts.
+        """
         if kind == "card":
             operation, params = "peserta.by_card", {"no_kartu": value, "tgl_sep": tgl_sep}
         else:
             operation, params = "peserta.by_nik", {"nik": value, "tgl_sep": tgl_sep}
-        payload, answer = await self._send(operation, params, model=PesertaPayload)
-        if payload is None:  # pragma: no cover - only a nullable request answers None
-            raise DecodeError("participant answer has no data", endpoint=operation)
-        return payload.peserta, answer.attempts
+        attempts = 0
+
+        async def fetch(operation: str, params: Mapping[str, str]) -> Peserta:
+            nonlocal attempts
+            payload, answer = await self._send(operation, params, model=PesertaPayload)
+            if payload is None:  # pragma: no cover - only a nullable request answers None
+                raise DecodeError("participant answer has no data", endpoint=operation)
+            attempts = answer.attempts
+            return payload.peserta
+
+        peserta = await _cache.lookup(self._client, operation, params, fetch)
+        return peserta, attempts
 
 
 def _service_date(value: DateLike | None) -> str:

@@ -26,36 +26,58 @@ class RecordedRequest:
         return json.loads(self.body)
 
 
-class RequestLog(Sequence[RecordedRequest]):
-    """The simulator's request record: the newest ``maxlen`` requests, oldest first.
+def _size(request: RecordedRequest) -> int:
+    """Bytes a recorded request holds (body, path and headers), for the byte bound."""
+    headers = sum(len(k) + len(v) for k, v in request.headers.items())
+    return len(request.body) + len(request.path) + headers
 
-    A long-running simulator (``vclaim-async simulator``) would otherwise keep every request
-    in memory; ``dropped`` counts the ones forgotten (``max_recorded=None`` keeps them all).
-    It compares equal to a list with the same items, slices to a list, and is safe to read
-    from another thread.
+
+class RequestLog(Sequence[RecordedRequest]):
+    """The simulator's request record: the newest requests, oldest first, bounded twice.
+
+    At most ``maxlen`` requests and ``max_bytes`` bytes (bodies, paths and headers) are kept;
+    the oldest go first, and ``dropped`` counts the ones forgotten (``None``: no bound). A
+    long-running simulator (``vclaim-async simulator``) or a flood of large posts therefore
+    never grows memory without end. It compares equal to a list with the same items, slices
+    to a list, and is safe to read from another thread.
     """
 
-    def __init__(self, maxlen: int | None) -> None:
+    def __init__(self, maxlen: int | None, max_bytes: int | None = None) -> None:
         if maxlen is not None and maxlen < 0:
             raise ValueError("max_recorded must be 0 or more (None: keep every request)")
-        self._items: deque[RecordedRequest] = deque(maxlen=maxlen)
+        if max_bytes is not None and max_bytes < 0:
+            raise ValueError("max_recorded_bytes must be 0 or more (None: no byte bound)")
+        self._items: deque[RecordedRequest] = deque()
+        self._maxlen = maxlen
+        self.max_bytes = max_bytes
         self._lock = threading.Lock()
         self.dropped = 0
+        #: Bytes the kept requests hold now.
+        self.bytes = 0
 
     @property
     def maxlen(self) -> int | None:
         """How many requests are kept (None: all of them)."""
-        return self._items.maxlen
+        return self._maxlen
 
     def append(self, request: RecordedRequest) -> None:
+        size = _size(request)
         with self._lock:
-            if len(self._items) == self.maxlen:
-                self.dropped += 1
+            if self._maxlen == 0 or (self.max_bytes is not None and size > self.max_bytes):
+                self.dropped += 1  # larger than the whole bound: never kept
+                return
             self._items.append(request)
+            self.bytes += size
+            while (self._maxlen is not None and len(self._items) > self._maxlen) or (
+                self.max_bytes is not None and self.bytes > self.max_bytes
+            ):
+                self.bytes -= _size(self._items.popleft())
+                self.dropped += 1
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self.bytes = 0
 
     def _snapshot(self) -> list[RecordedRequest]:
         with self._lock:

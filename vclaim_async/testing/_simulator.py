@@ -109,6 +109,7 @@ class VClaimSimulator:
         ppk_pelayanan: str = "0301R001",
         record: bool = True,
         max_recorded: int | None = 10_000,
+        max_recorded_bytes: int | None = 64 * 1024 * 1024,
         ssl_context: ssl.SSLContext | None = None,
         antrean_user_key: str = DEFAULT_ANTREAN_USER_KEY,
         antrean_service: str = "antreanrs",
@@ -128,8 +129,10 @@ class VClaimSimulator:
         self.ssl_context = ssl_context
         self.participants = ParticipantRegistry(seed=seed, count=participant_count)
         self.faults = FaultPlan(seed)
-        #: The newest ``max_recorded`` requests (all of them, even refused ones), oldest first.
-        self.requests = RequestLog(max_recorded)
+        #: The newest requests (at most ``max_recorded`` and ``max_recorded_bytes``), oldest
+        #: first; a request the gateway refuses (no route, bad credentials) is kept without
+        #: its body.
+        self.requests = RequestLog(max_recorded, max_recorded_bytes)
         #: Requests that reached a route (passed the gateway checks), by method and route.
         self.served = 0
         self.in_flight = 0
@@ -343,12 +346,14 @@ class VClaimSimulator:
         raw_path = request.raw_path.split("?", 1)[0]
         body = await request.read()
         if self.record and self.requests.maxlen != 0:
+            # A refused request's body is not kept: anyone could post megabytes unsigned.
+            kept = raw_path.startswith(prefix) and self._authenticate(request) is None
             self.requests.append(
                 RecordedRequest(
                     request.method,
                     raw_path,
                     request.headers.get("Content-Type"),
-                    body,
+                    body if kept else b"",
                     dict(request.headers),
                 )
             )

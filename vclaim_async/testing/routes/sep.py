@@ -176,6 +176,28 @@ def _live(state: SimState, no_sep: str) -> SepRecord | None:
     return state.seps.get(no_sep)
 
 
+_POLI_CODES = frozenset(kode for kode, _ in data.POLI)
+_DOKTER_CODES = frozenset(kode for kode, _, _ in data.DOKTER)
+
+
+def _unknown_reference(state: SimState, t_sep: dict[str, Any]) -> Reply | None:
+    """BPJS refuses (201) a SEP naming a clinic, doctor or outpatient referral it does not
+    know, before issuing anything: the simulator does too, in the same words as its lookups."""
+    poli = str(field(t_sep, "poli.tujuan") or "").strip()
+    if poli and poli not in _POLI_CODES:
+        return not_found("Kode Poli tidak ditemukan")
+    for dotted in ("dpjpLayan", "skdp.kodeDPJP"):
+        dokter = str(field(t_sep, dotted) or "").strip()
+        if dokter and dokter not in _DOKTER_CODES:
+            return not_found("Kode Dokter tidak ditemukan")
+    if t_sep.get("jnsPelayanan") == "2":
+        number = str(field(t_sep, "rujukan.noRujukan") or "").strip()
+        referral = state.referrals().get(number)
+        if referral is None or referral.extra.get("no_kartu") != t_sep["noKartu"]:
+            return not_found("Data Rujukan Tidak Ditemukan")
+    return None
+
+
 @route("sep.insert")
 async def insert(req: SimRequest) -> Reply:
     state = req.state
@@ -198,6 +220,9 @@ async def insert(req: SimRequest) -> Reply:
         return not_found("No.Kartu Tidak Sesuai")
     if (peserta.get("statusPeserta") or {}).get("kode") != "0":
         return not_found("Status Peserta Tidak Aktif")
+    refused = _unknown_reference(state, t_sep)
+    if refused is not None:
+        return refused
     no_sep = state.number(t_sep["ppkPelayanan"], t_sep["tglSep"], "V", "sep")
     record = SepRecord(no_sep=no_sep, t_sep=copy.deepcopy(t_sep), peserta=peserta)
     # A lagging history (sim.faults.lag_history) shows the SEP only some seconds from now.
