@@ -345,9 +345,14 @@ class VClaimSimulator:
         prefix = f"/{self.service}/"
         raw_path = request.raw_path.split("?", 1)[0]
         body = await request.read()
+        service = "vclaim"
+        if raw_path.startswith(f"/{self.antrean_service}/"):
+            service, prefix = "antrean", f"/{self.antrean_service}/"
+        known = raw_path.startswith(prefix)
+        user_key = self.antrean_user_key if service == "antrean" else self.user_key
         if self.record and self.requests.maxlen != 0:
             # A refused request's body is not kept: anyone could post megabytes unsigned.
-            kept = raw_path.startswith(prefix) and self._authenticate(request) is None
+            kept = known and self._authenticate(request, user_key) is None
             self.requests.append(
                 RecordedRequest(
                     request.method,
@@ -357,10 +362,7 @@ class VClaimSimulator:
                     dict(request.headers),
                 )
             )
-        service = "vclaim"
-        if raw_path.startswith(f"/{self.antrean_service}/"):
-            service, prefix = "antrean", f"/{self.antrean_service}/"
-        elif not raw_path.startswith(prefix):
+        if not known:
             return _text(404, _GATEWAY_TEXTS[404])
         path = raw_path[len(prefix) :]
         found = self._find(request.method, path, service)
@@ -377,9 +379,7 @@ class VClaimSimulator:
             await self._hang(request)
             return _text(504, "hung request released")
 
-        refused = self._authenticate(
-            request, self.antrean_user_key if service == "antrean" else self.user_key
-        )
+        refused = self._authenticate(request, user_key)
         if refused is not None:
             return refused
         timestamp = request.headers["X-timestamp"]
