@@ -33,6 +33,7 @@ PATTERNS = {
     "3201010101010001": "repeated '01' pattern: a NIK-shaped string in an LZ round trip",
     "3671999999999999": "repeated nines: a NIK to mask",
     "9999812345678": "sequential digits just outside the 99999 prefix (is_synthetic's negative)",
+    "1714960502000": "epoch milliseconds of an Antrean task time (2024-05-06), not a card",
 }
 
 
