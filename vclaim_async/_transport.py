@@ -31,7 +31,7 @@ from yarl import URL
 
 from . import _signing
 from ._config import JSON_CONTENT_TYPE, RetryPolicy, VClaimConfig, _is_loopback
-from ._limiter import Limiter, Slot
+from ._limiter import CALL_DEADLINE, Limiter, Slot, WaitTimeout
 from ._redact import redact
 from .errors import (
     AuthenticationError,
@@ -84,19 +84,27 @@ class Body(bytes):
 
 
 class _Call:
-    """One call's options and its clock, shared by its attempts."""
+    """One call's options and its clock, shared by its attempts and by everything it waits for."""
 
-    __slots__ = ("limit", "policy", "started", "timeout")
+    __slots__ = ("deadline", "limit", "policy", "started", "timeout")
 
     def __init__(self, config: VClaimConfig) -> None:
         self.policy: RetryPolicy = config.retry
         self.timeout: float = config.timeout
         self.limit: int = config.max_response_bytes
-        #: When the first attempt got its slot: the deadline counts from there, not the queue.
-        self.started: float | None = None
+        #: The deadline counts from the call, queueing included: a call that waited for a
+        #: slot has that much less time for its attempts.
+        self.started = time.monotonic()
+        outer = CALL_DEADLINE.get()
+        own = self.started + self.policy.deadline
+        #: ``time.monotonic()`` by which the call must end (the cache's clock, if it started it).
+        self.deadline: float = own if outer is None else min(own, outer)
 
     def elapsed(self) -> float:
-        return 0.0 if self.started is None else time.monotonic() - self.started
+        return time.monotonic() - self.started
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
 
 
 def is_retryable(exc: BaseException, *, idempotent: bool) -> bool:
@@ -196,7 +204,7 @@ class Transport:
         idempotent = endpoint.idempotent
         delay = self._backoff(policy, 1, first)
         retryable = is_retryable(first, idempotent=idempotent)
-        if policy.attempts < 2 or not retryable or call.elapsed() + delay >= policy.deadline:
+        if policy.attempts < 2 or not retryable or delay >= call.remaining():
             if retryable and policy.attempts > 1:
                 _log_give_up(endpoint, first, call)
             final = self._final(endpoint, path, body, first)
@@ -228,8 +236,7 @@ class Transport:
             _log_retry(endpoint, state.attempt_number + 1, exc, _next_sleep(state))
 
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(policy.attempts - 1)
-            | stop_before_delay(policy.deadline - call.elapsed()),
+            stop=stop_after_attempt(policy.attempts - 1) | stop_before_delay(call.remaining()),
             wait=wait,
             before_sleep=before_sleep,
             retry=retry_if_exception(lambda e: is_retryable(e, idempotent=idempotent)),
@@ -278,13 +285,21 @@ class Transport:
     ) -> Answer:
         config = self._config
         url = self._base + path
-        # A shared limiter's slot is taken inside the local one, for the wire time only.
-        slot = self._semaphore if self._limiter is None else Slot(self._semaphore, self._limiter)
-        async with slot:
-            if call.started is None:
-                call.started = time.monotonic()
+        # A shared limiter's slot is taken inside the local one, for the wire time only; the
+        # call's deadline bounds the wait for either.
+        slot = Slot(self._semaphore, self._limiter, call.deadline)
+        try:
+            await slot.__aenter__()
+        except WaitTimeout as exc:
+            raise VClaimTimeoutError(
+                f"{exc}; the call's deadline of {call.policy.deadline:g} s has passed",
+                endpoint=endpoint.name,
+                sent=False,
+                waited_for=exc.waited_for,
+            ) from None
+        try:
             # The deadline bounds the whole call, so this attempt gets only what is left of it.
-            budget = min(call.timeout, call.policy.deadline - call.elapsed())
+            budget = min(call.timeout, call.remaining())
             if budget <= 0:
                 raise VClaimTimeoutError(
                     f"deadline of {call.policy.deadline:g} s reached",
@@ -360,6 +375,8 @@ class Transport:
                 ) from _detached(exc)
             finally:
                 self.in_flight -= 1
+        finally:
+            await slot.__aexit__(None, None, None)
         if self._semaphore.locked():
             # Someone waits for the slot just freed: let them send before we decrypt.
             await asyncio.sleep(0)
