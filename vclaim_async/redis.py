@@ -325,7 +325,7 @@ class RedisLimiter:
         self.poll = poll
         #: Seconds a slot handed to a waiting process stays reserved for it; unclaimed by
         #: then (the process died or cannot hear Redis), it is free again.
-        self.claim = max(1.0, 2 * (poll + timeout))
+        self.claim = max(3.0, 2 * (poll + timeout))
         #: A waiter silent this long has left the queue (it asks at least every ``poll``).
         self._stale_ms = max(1000, round(poll * 5000))
         #: The longest shared cool-down honoured: the bound client's ``retry.max_backoff``
@@ -357,6 +357,9 @@ class RedisLimiter:
         self._held: dict[str, float] = {}
         #: Names of waiters that gave up; a hand-over to one of them is no forgery.
         self._retired: collections.deque[str] = collections.deque(maxlen=64)
+        #: Slots whose release failed (Redis away): given back once it answers again, so
+        #: an outage costs their lease only if Redis lost them too.
+        self._unreleased: collections.deque[str] = collections.deque(maxlen=1024)
         self._deaf = False
         self._warned_foreign = False
 
@@ -428,7 +431,7 @@ class RedisLimiter:
             try:
                 ticket = await self._acquire(outages)
             except self._errors as exc:
-                self.outage.failed(exc)
+                self._failed(exc)
                 ticket = None
             if ticket is not None or not self.fail_closed:
                 return ticket
@@ -537,8 +540,13 @@ class RedisLimiter:
             raise
 
     async def _release(self, holder: str, *, leaving: bool) -> None:
-        if self._redis is None or not self.outage.may_try():
-            return  # the lease (or the claim deadline) lapses by itself
+        if self._redis is None:
+            return
+        if self.outage.down:
+            # Never the probe that finds Redis back (a caller's acquire is): kept for then,
+            # unless its lease (claim deadline) lapses first.
+            self._unreleased.append(holder)
+            return
         holders, queue, seen, _, cooldown, _, hand = self._names
         try:
             await self._scripts["release"](
@@ -556,7 +564,18 @@ class RedisLimiter:
             )
             self.outage.ok()
         except self._errors as exc:
-            self.outage.failed(exc)
+            self._failed(exc)
+            self._unreleased.append(holder)
+
+    def _failed(self, exc: BaseException) -> None:
+        """Redis is down or slow: one WARNING per outage, and after a timeout the idle pooled
+        connections go too (a NAT that forgot one flow forgot the others: each would cost
+        another ``timeout`` to find out)."""
+        self.outage.failed(exc)
+        if _is_timeout(exc):
+            for client in (self._redis, self._blocking):
+                if client is not None:
+                    self._spawn(client.connection_pool.disconnect(inuse_connections=False))
 
     def rate_limited(self, seconds: float) -> None:
         if seconds > 0 and self._names:
@@ -568,7 +587,7 @@ class RedisLimiter:
         task.add_done_callback(self._tasks.discard)
 
     async def _cool_down(self, ms: int) -> None:
-        if not self.outage.may_try():
+        if self.outage.down:
             return
         try:
             client = self._client()
@@ -576,7 +595,7 @@ class RedisLimiter:
             self.outage.ok()
             logger.info("vclaim: BPJS answered 429; all processes pause %.1f s", ms / 1000)
         except self._errors as exc:
-            self.outage.failed(exc)
+            self._failed(exc)
 
     # -- background ------------------------------------------------------------------------
 
@@ -590,9 +609,12 @@ class RedisLimiter:
         tick = min(self.lease, self.claim) / 3
         while True:
             await asyncio.sleep(tick)
+            # Background work never probes an unreachable Redis: callers' acquires do.
+            while self._unreleased and self._redis is not None and not self.outage.down:
+                await self._release(self._unreleased.popleft(), leaving=True)
             now = time.monotonic()
             due = [name for name, when in self._held.items() if when <= now]
-            if not due or self._redis is None or not self.outage.may_try():
+            if not due or self._redis is None or self.outage.down:
                 continue
             try:
                 await self._scripts["renew"](
@@ -600,7 +622,7 @@ class RedisLimiter:
                 )
                 self.outage.ok()
             except self._errors as exc:
-                self.outage.failed(exc)
+                self._failed(exc)
                 continue
             for name in due:
                 if name in self._held:
