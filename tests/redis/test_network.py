@@ -8,6 +8,7 @@ nothing destructive happens, a private ``redis-server`` otherwise, and a loopbac
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -171,10 +172,8 @@ async def test_a_thousand_cancelled_callers_leave_no_slot_held(
                 await who.release(ticket)
 
         async def cancelled() -> None:
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(use(limiter), random.uniform(0, 0.006))
-            except asyncio.TimeoutError:
-                pass
 
         rivals = [asyncio.create_task(use(rival)) for _ in range(2)]
         for _ in range(100):
