@@ -366,9 +366,7 @@ class Soak:
             "events": {n: round(s - start, 1) for n, s, _ in self.events},
             "peak_outside_flush_window": peak_out,
             "peak_inside_flush_window": peak_in,
-            "over_cap_at_s": [
-                round(x["t"] - start, 1) for x in counted if x["peak"] > SHARED
-            ],
+            "over_cap_at_s": [round(x["t"] - start, 1) for x in counted if x["peak"] > SHARED],
             "throughput_per_s_outside_outages": round(rate, 1),
             "share_of_bound": round(rate / bound, 4),
             "worst_half_second_share": round(min(per_window, default=0.0), 3),

@@ -155,9 +155,7 @@ async def test_a_slot_handed_to_a_process_that_cannot_hear_comes_back_within_sec
 # -- 3. cancellation -----------------------------------------------------------------------
 
 
-async def test_a_thousand_cancelled_callers_leave_no_slot_held(
-    redis_url: str, prefix: str
-) -> None:
+async def test_a_thousand_cancelled_callers_leave_no_slot_held(redis_url: str, prefix: str) -> None:
     async with TcpProxy(int(redis_url.rsplit(":", 1)[1].split("/")[0]), latency=0.001) as proxy:
         url = proxy.url.rsplit("/", 1)[0] + "/15"
         limiter = _limiter(url, prefix, max_in_flight=3)
@@ -235,9 +233,7 @@ async def test_a_forged_hour_long_cool_down_is_cut_to_max_backoff(
     await store.aclose()
 
 
-async def test_a_forged_far_future_lease_does_not_stall_anyone(
-    redis_url: str, prefix: str
-) -> None:
+async def test_a_forged_far_future_lease_does_not_stall_anyone(redis_url: str, prefix: str) -> None:
     store = await _store(redis_url)
     far = int(time.time() * 1000) + 3_600_000
     await store.zadd(prefix + ":holders", {"ffffffffffff:0": far})
