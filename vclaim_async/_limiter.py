@@ -100,7 +100,7 @@ class Slot:
     the limiter itself gives back a slot its acquire won after the cancellation.
     """
 
-    __slots__ = ("_deadline", "_limiter", "_semaphore", "_ticket")
+    __slots__ = ("_deadline", "_detached", "_limiter", "_semaphore", "_ticket")
 
     def __init__(
         self,
@@ -112,6 +112,7 @@ class Slot:
         self._limiter = limiter
         self._deadline = deadline
         self._ticket: object = None
+        self._detached = False
 
     async def __aenter__(self) -> None:
         semaphore, deadline = self._semaphore, self._deadline
@@ -147,6 +148,16 @@ class Slot:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if not self._detached:
+            await self.give_back()
+
+    def detach(self) -> None:
+        """The slot now belongs to a request finishing in the background: ``__aexit__``
+        leaves it, and that request's own :meth:`give_back` frees it."""
+        self._detached = True
+
+    async def give_back(self) -> None:
+        """Release the shared slot (if any), then the local one."""
         try:
             if self._ticket is not None and self._limiter is not None:
                 await self._limiter.release(self._ticket)

@@ -14,10 +14,10 @@ import random
 import ssl
 import time
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from tenacity import (
@@ -166,6 +166,8 @@ class Transport:
         self.measured_offset = 0
         self.in_flight = 0
         self.peak_in_flight = 0
+        #: Give-backs of slots whose caller left while their request was on the wire.
+        self._background: set[asyncio.Task[None]] = set()
 
     @property
     def semaphore(self) -> asyncio.Semaphore:
@@ -331,24 +333,12 @@ class Transport:
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
             t0 = time.monotonic()
+            wire = self._wire(endpoint, url, body, headers, timeout, call.limit)
             try:
-                async with self._session.request(
-                    endpoint.method,
-                    # Segments are percent-encoded by the resources; stop yarl re-quoting them.
-                    URL(url, encoded=True),
-                    data=body,
-                    headers=headers,
-                    timeout=timeout,
-                    ssl=self._ssl,
-                    proxy=config.proxy,
-                    allow_redirects=False,
-                    # Inflated by us under the size bound, never by aiohttp without one.
-                    auto_decompress=False,
-                ) as resp:
-                    status = resp.status
-                    data = await _read_bounded(resp, call.limit, endpoint.name)
-                    date = resp.headers.get("Date")
-                    retry_after = resp.headers.get("Retry-After")
+                if self._limiter is None:
+                    status, data, date, retry_after = await wire
+                else:
+                    status, data, date, retry_after = await self._finished_on_cancel(wire, slot)
             except (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError) as exc:
                 raise TLSError(
                     f"TLS failed for {config.host}: {type(exc).__name__}",
@@ -397,6 +387,60 @@ class Transport:
         return Answer(
             status, data, timestamp, attempt, call.elapsed(), date, max_response_bytes=call.limit
         )
+
+    async def _wire(
+        self,
+        endpoint: Endpoint,
+        url: str,
+        body: bytes | None,
+        headers: dict[str, str],
+        timeout: aiohttp.ClientTimeout,
+        limit: int,
+    ) -> tuple[int, Body, str | None, str | None]:
+        """One request on the wire: status, bounded body, Date and Retry-After."""
+        async with self._session.request(
+            endpoint.method,
+            # Segments are percent-encoded by the resources; stop yarl re-quoting them.
+            URL(url, encoded=True),
+            data=body,
+            headers=headers,
+            timeout=timeout,
+            ssl=self._ssl,
+            proxy=self._config.proxy,
+            allow_redirects=False,
+            # Inflated by us under the size bound, never by aiohttp without one.
+            auto_decompress=False,
+        ) as resp:
+            data = await _read_bounded(resp, limit, endpoint.name)
+            return resp.status, data, resp.headers.get("Date"), resp.headers.get("Retry-After")
+
+    async def _finished_on_cancel(
+        self, wire: Coroutine[Any, Any, tuple[int, Body, str | None, str | None]], slot: Slot
+    ) -> tuple[int, Body, str | None, str | None]:
+        """``await wire``; a caller cancelled meanwhile leaves the request to finish alone.
+
+        BPJS works on a request it received whether or not anyone still waits, and counts it
+        against the quota: its shared slot (and local one) is given back when its answer
+        arrives (or its timeout ends it), not when the caller left. The caller is not held.
+        """
+        task = asyncio.ensure_future(wire)
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if task.done():
+                raise
+            slot.detach()
+            background = self._background
+
+            def finished(done: asyncio.Future[Any]) -> None:
+                if not done.cancelled():
+                    done.exception()  # retrieved: nobody waits for it any more
+                give_back = asyncio.get_running_loop().create_task(slot.give_back())
+                background.add(give_back)
+                give_back.add_done_callback(background.discard)
+
+            task.add_done_callback(finished)
+            raise
 
     def _check_status(
         self,

@@ -393,3 +393,34 @@ async def test_an_uncontended_call_costs_two_round_trips_and_few_commands(
     assert len(trips) / len(cards) <= 3
     # Before the fix: ~26 commands per look-up inside the scripts.
     assert len(inside) / len(cards) <= 12, sorted({s["command"].split()[0] for s in inside})
+
+
+async def test_a_request_cancelled_on_the_wire_keeps_its_slot_until_bpjs_answers(
+    redis_url: str, prefix: str
+) -> None:
+    async with VClaimSimulator() as sim:
+        card, other = sim.participants.cards()[:2]
+        sim.faults.delay(f"Peserta/nokartu/{card}", 0.5, times=1)
+        first = RedisLimiter(redis_url, max_in_flight=1, key=prefix)
+        second = RedisLimiter(redis_url, max_in_flight=1, key=prefix)
+        async with _client_of(sim, first) as a, _client_of(sim, second) as b:
+            abandoned = asyncio.create_task(a.peserta.by_card(card))
+            while sim.in_flight == 0:  # noqa: ASYNC110 - the simulator has no event for it
+                await asyncio.sleep(0.01)
+            abandoned.cancel()  # the caller leaves; BPJS is still working on it
+            started = time.monotonic()
+            await b.peserta.by_card(other)
+            waited = time.monotonic() - started
+            await asyncio.sleep(0.1)
+            store = await _store(redis_url)
+            held = await store.zrange(prefix + ":holders", 0, -1)
+            await store.aclose()
+        # BPJS never had two at once: the slot went with the answer, not with the caller...
+        assert sim.peak_in_flight == 1
+        assert waited > 0.3
+        # ...and nothing stayed held once it came.
+        assert held == []
+
+
+def _client_of(sim: VClaimSimulator, limiter: RedisLimiter) -> VClaimClient:
+    return VClaimClient(sim.config(retry=RetryPolicy.none()), limiter=limiter)
