@@ -71,3 +71,32 @@ async def test_a_joiner_with_a_longer_deadline_asks_on_its_own_when_the_leader_f
             # Before the fix the joiner failed with the leader's timeout after ~1 s.
             assert (await joiner).no_kartu == card
         assert sim.served == 1  # the joiner's own request (the leader's was cut off)
+
+
+class _HungStore:
+    """A cache store whose reads never answer (and that does not bound them itself)."""
+
+    ttl = 600.0
+
+    async def get(self, key: str) -> bytes | None:
+        await asyncio.Event().wait()
+        return None
+
+    async def set(self, key: str, value: bytes, ttl: float) -> None:
+        return None
+
+    async def aclose(self) -> None:
+        return None
+
+
+async def test_the_deadline_bounds_the_cache_read_too() -> None:
+    async with VClaimSimulator() as sim:
+        card = sim.participants.cards()[0]
+        async with VClaimClient(sim.config(), cache=_HungStore()) as client:
+            started = time.monotonic()
+            with pytest.raises(VClaimTimeoutError) as caught:
+                await client.with_options(retry=RetryPolicy(deadline=0.5)).peserta.by_card(card)
+            took = time.monotonic() - started
+        assert caught.value.waited_for == "cache"
+        assert took < 1.0
+        assert sim.served == 0
