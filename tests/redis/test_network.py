@@ -422,3 +422,16 @@ async def test_a_request_cancelled_on_the_wire_keeps_its_slot_until_bpjs_answers
 
 def _client_of(sim: VClaimSimulator, limiter: RedisLimiter) -> VClaimClient:
     return VClaimClient(sim.config(retry=RetryPolicy.none()), limiter=limiter)
+
+
+def test_every_redis_connection_has_timeouts_keepalive_and_a_health_check() -> None:
+    from vclaim_async.redis import _connect
+
+    for block in (0.0, 0.1):
+        pool = _connect("redis://127.0.0.1:6379/15", 0.5, block=block).connection_pool
+        options = pool.connection_kwargs
+        assert options["socket_timeout"] == pytest.approx(0.5 + block)
+        assert options["socket_connect_timeout"] == 0.5
+        assert options["socket_keepalive"] is True
+        assert options["socket_keepalive_options"]
+        assert options["health_check_interval"] > 0
