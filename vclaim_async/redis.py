@@ -497,6 +497,7 @@ class RedisLimiter:
                     self.outage.what,
                     type(exc).__name__,
                 )
+            await asyncio.sleep(wait)  # poll meanwhile, never in a tight loop
             return False
         if self._deaf:
             self._deaf = False
@@ -634,9 +635,11 @@ class RedisCache:
 
     Keys are HMACs and values AES-GCM ciphertexts, both keyed from the client's secret, so
     Redis holds neither a readable card number or NIK nor readable patient data. ``ttl`` is
-    the longest an answer is reused (never past the end of its service day in Asia/Jakarta).
-    When Redis is unreachable the cache reads as empty: look-ups go to BPJS, with one WARNING
-    per outage.
+    the longest an answer is reused (never past the end of its service day in Asia/Jakarta);
+    the sealed value carries that expiry itself, so an entry kept longer in Redis is refused.
+    Keys derive from the consumer id, the base URL and the secret. ``timeout`` bounds a whole
+    read or write, the wait for a pooled connection included. When Redis is unreachable or
+    hung the cache reads as empty: look-ups go to BPJS, with one WARNING per outage.
     """
 
     def __init__(
