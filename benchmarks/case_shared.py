@@ -410,7 +410,8 @@ def _outage_case(quick: bool) -> list[Result]:
     if shutil.which("redis-server") is None:
         return [_not_run("Redis stopped mid-run", "no redis-server binary")]
     with server("simulator", "--latency", str(LATENCY)) as srv:
-        got = asyncio.run(_outage(srv, _free_port()))
+        port = int(os.environ.get("VCLAIM_BENCH_OUTAGE_REDIS_PORT", "6395"))
+        got = asyncio.run(_outage(srv, port))
     return [
         Result(
             case="Redis stopped mid-run",
