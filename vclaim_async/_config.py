@@ -132,9 +132,9 @@ class RetryPolicy:
     """How reads are retried: capped exponential backoff with jitter, bounded twice.
 
     ``attempts`` counts the first try. The wait before retry *n* is
-    ``min(initial_backoff * 2**(n-1) + uniform(0, jitter), max_backoff)``; no attempt starts
-    after ``deadline`` seconds from the first. Writes are never re-sent once they may have
-    reached BPJS, whatever this policy says.
+    ``min(initial_backoff * 2**(n-1) + uniform(0, jitter), max_backoff)``; ``deadline``
+    seconds from the call bound everything: the waits for a slot and every attempt. Writes
+    are never re-sent once they may have reached BPJS, whatever this policy says.
     """
 
     attempts: int = 4

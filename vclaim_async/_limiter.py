@@ -9,17 +9,52 @@ client. :class:`~vclaim_async.redis.RedisLimiter` is the implementation that shi
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
+import sys
 import time
+from collections.abc import Awaitable
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
     from ._config import VClaimConfig
 
-__all__ = ["Limiter", "Outage", "Slot"]
+__all__ = ["CALL_DEADLINE", "WAITING", "Limiter", "Outage", "Slot", "WaitTimeout", "within"]
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: What a waiting call waits for inside a limiter, for the timeout error that ends the wait.
+#: A limiter sets it (in the caller's own context) when it knows better than "shared slot",
+#: e.g. "cool-down" while every process holds off after a 429.
+WAITING: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "vclaim_waiting", default="shared slot"
+)
+
+#: The ``time.monotonic()`` by which the current call must end, when something above the
+#: transport (the cache's single flight) started the call's clock before the transport did.
+CALL_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "vclaim_call_deadline", default=None
+)
+
+if sys.version_info >= (3, 11):
+
+    async def within(awaitable: Awaitable[T], seconds: float) -> T:
+        """``await awaitable``, cancelled after ``seconds`` with :class:`TimeoutError`.
+
+        Runs in the caller's task (no task of its own), so context variables the awaited
+        code sets stay visible to the caller.
+        """
+        async with asyncio.timeout(seconds):
+            return await awaitable
+
+else:  # pragma: no cover - Python 3.10
+
+    async def within(awaitable: Awaitable[T], seconds: float) -> T:
+        """``await awaitable``, cancelled after ``seconds`` with :class:`TimeoutError`."""
+        return await asyncio.wait_for(awaitable, seconds)
 
 
 @runtime_checkable
@@ -44,22 +79,67 @@ class Limiter(Protocol):
     async def aclose(self) -> None: ...
 
 
+class WaitTimeout(TimeoutError):
+    """A call's deadline passed while it waited for ``waited_for`` (nothing was sent).
+
+    The transport turns it into a :class:`~vclaim_async.errors.VClaimTimeoutError` whose
+    ``waited_for`` says the same.
+    """
+
+    def __init__(self, waited_for: str, waited: float) -> None:
+        super().__init__(f"waited {waited:.2f} s for a {waited_for}")
+        self.waited_for = waited_for
+        self.waited = waited
+
+
 class Slot:
-    """One call's hold on the local semaphore and then on the shared limiter, in that order."""
+    """One call's hold on the local semaphore and then on the shared limiter, in that order.
 
-    __slots__ = ("_limiter", "_semaphore", "_ticket")
+    With a ``deadline`` (a ``time.monotonic()`` value) neither wait outlasts it: past it,
+    :class:`WaitTimeout` says which one it was. A cancelled caller holds nothing afterwards:
+    the limiter itself gives back a slot its acquire won after the cancellation.
+    """
 
-    def __init__(self, semaphore: asyncio.Semaphore, limiter: Limiter) -> None:
+    __slots__ = ("_deadline", "_detached", "_limiter", "_semaphore", "_ticket")
+
+    def __init__(
+        self,
+        semaphore: asyncio.Semaphore,
+        limiter: Limiter | None,
+        deadline: float | None = None,
+    ) -> None:
         self._semaphore = semaphore
         self._limiter = limiter
+        self._deadline = deadline
         self._ticket: object = None
+        self._detached = False
 
     async def __aenter__(self) -> None:
-        await self._semaphore.acquire()
+        semaphore, deadline = self._semaphore, self._deadline
+        started = time.monotonic()
+        if deadline is None or not semaphore.locked():
+            await semaphore.acquire()  # free: no timer needed
+        else:
+            try:
+                await within(semaphore.acquire(), deadline - started)
+            except (asyncio.TimeoutError, TimeoutError):
+                raise WaitTimeout("local slot", time.monotonic() - started) from None
+        limiter = self._limiter
+        if limiter is None:
+            return
         try:
-            self._ticket = await self._limiter.acquire()
+            if deadline is None:
+                self._ticket = await limiter.acquire()
+                return
+            token = WAITING.set("shared slot")
+            try:
+                self._ticket = await within(limiter.acquire(), deadline - time.monotonic())
+            except (asyncio.TimeoutError, TimeoutError):
+                raise WaitTimeout(WAITING.get(), time.monotonic() - started) from None
+            finally:
+                WAITING.reset(token)
         except BaseException:
-            self._semaphore.release()
+            semaphore.release()
             raise
 
     async def __aexit__(
@@ -68,8 +148,18 @@ class Slot:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if not self._detached:
+            await self.give_back()
+
+    def detach(self) -> None:
+        """The slot now belongs to a request finishing in the background: ``__aexit__``
+        leaves it, and that request's own :meth:`give_back` frees it."""
+        self._detached = True
+
+    async def give_back(self) -> None:
+        """Release the shared slot (if any), then the local one."""
         try:
-            if self._ticket is not None:
+            if self._ticket is not None and self._limiter is not None:
                 await self._limiter.release(self._ticket)
         finally:
             self._semaphore.release()

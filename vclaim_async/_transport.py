@@ -14,10 +14,10 @@ import random
 import ssl
 import time
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from tenacity import (
@@ -31,7 +31,7 @@ from yarl import URL
 
 from . import _signing
 from ._config import JSON_CONTENT_TYPE, RetryPolicy, VClaimConfig, _is_loopback
-from ._limiter import Limiter, Slot
+from ._limiter import CALL_DEADLINE, Limiter, Slot, WaitTimeout
 from ._redact import redact
 from .errors import (
     AuthenticationError,
@@ -84,22 +84,30 @@ class Body(bytes):
 
 
 class _Call:
-    """One call's options and its clock, shared by its attempts."""
+    """One call's options and its clock, shared by its attempts and by everything it waits for."""
 
-    __slots__ = ("limit", "policy", "sent", "started", "timeout")
+    __slots__ = ("deadline", "limit", "policy", "sent", "started", "timeout")
 
     def __init__(self, config: VClaimConfig) -> None:
         self.policy: RetryPolicy = config.retry
         self.timeout: float = config.timeout
         self.limit: int = config.max_response_bytes
-        #: When the first attempt got its slot: the deadline counts from there, not the queue.
-        self.started: float | None = None
+        #: The deadline counts from the call, queueing included: a call that waited for a
+        #: slot has that much less time for its attempts.
+        self.started = time.monotonic()
+        outer = CALL_DEADLINE.get()
+        own = self.started + self.policy.deadline
+        #: ``time.monotonic()`` by which the call must end (the cache's clock, if it started it).
+        self.deadline: float = own if outer is None else min(own, outer)
         #: When the last attempt left (``time.monotonic()``): a lost write's settle window
         #: counts from there.
         self.sent: float | None = None
 
     def elapsed(self) -> float:
-        return 0.0 if self.started is None else time.monotonic() - self.started
+        return time.monotonic() - self.started
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
 
 
 def is_retryable(exc: BaseException, *, idempotent: bool) -> bool:
@@ -161,6 +169,8 @@ class Transport:
         self.measured_offset = 0
         self.in_flight = 0
         self.peak_in_flight = 0
+        #: Give-backs of slots whose caller left while their request was on the wire.
+        self._background: set[asyncio.Task[None]] = set()
 
     @property
     def semaphore(self) -> asyncio.Semaphore:
@@ -199,7 +209,7 @@ class Transport:
         idempotent = endpoint.idempotent
         delay = self._backoff(policy, 1, first)
         retryable = is_retryable(first, idempotent=idempotent)
-        if policy.attempts < 2 or not retryable or call.elapsed() + delay >= policy.deadline:
+        if policy.attempts < 2 or not retryable or delay >= call.remaining():
             if retryable and policy.attempts > 1:
                 _log_give_up(endpoint, first, call)
             final = self._final(endpoint, path, body, first, call)
@@ -231,8 +241,7 @@ class Transport:
             _log_retry(endpoint, state.attempt_number + 1, exc, _next_sleep(state))
 
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(policy.attempts - 1)
-            | stop_before_delay(policy.deadline - call.elapsed()),
+            stop=stop_after_attempt(policy.attempts - 1) | stop_before_delay(call.remaining()),
             wait=wait,
             before_sleep=before_sleep,
             retry=retry_if_exception(lambda e: is_retryable(e, idempotent=idempotent)),
@@ -282,13 +291,21 @@ class Transport:
     ) -> Answer:
         config = self._config
         url = self._base + path
-        # A shared limiter's slot is taken inside the local one, for the wire time only.
-        slot = self._semaphore if self._limiter is None else Slot(self._semaphore, self._limiter)
-        async with slot:
-            if call.started is None:
-                call.started = time.monotonic()
+        # A shared limiter's slot is taken inside the local one, for the wire time only; the
+        # call's deadline bounds the wait for either.
+        slot = Slot(self._semaphore, self._limiter, call.deadline)
+        try:
+            await slot.__aenter__()
+        except WaitTimeout as exc:
+            raise VClaimTimeoutError(
+                f"{exc}; the call's deadline of {call.policy.deadline:g} s has passed",
+                endpoint=endpoint.name,
+                sent=False,
+                waited_for=exc.waited_for,
+            ) from None
+        try:
             # The deadline bounds the whole call, so this attempt gets only what is left of it.
-            budget = min(call.timeout, call.policy.deadline - call.elapsed())
+            budget = min(call.timeout, call.remaining())
             if budget <= 0:
                 raise VClaimTimeoutError(
                     f"deadline of {call.policy.deadline:g} s reached",
@@ -321,24 +338,12 @@ class Transport:
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
             t0 = time.monotonic()
             call.sent = t0
+            wire = self._wire(endpoint, url, body, headers, timeout, call.limit)
             try:
-                async with self._session.request(
-                    endpoint.method,
-                    # Segments are percent-encoded by the resources; stop yarl re-quoting them.
-                    URL(url, encoded=True),
-                    data=body,
-                    headers=headers,
-                    timeout=timeout,
-                    ssl=self._ssl,
-                    proxy=config.proxy,
-                    allow_redirects=False,
-                    # Inflated by us under the size bound, never by aiohttp without one.
-                    auto_decompress=False,
-                ) as resp:
-                    status = resp.status
-                    data = await _read_bounded(resp, call.limit, endpoint.name)
-                    date = resp.headers.get("Date")
-                    retry_after = resp.headers.get("Retry-After")
+                if self._limiter is None:
+                    status, data, date, retry_after = await wire
+                else:
+                    status, data, date, retry_after = await self._finished_on_cancel(wire, slot)
             except (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError) as exc:
                 raise TLSError(
                     f"TLS failed for {config.host}: {type(exc).__name__}",
@@ -365,6 +370,8 @@ class Transport:
                 ) from _detached(exc)
             finally:
                 self.in_flight -= 1
+        finally:
+            await slot.__aexit__(None, None, None)
         if self._semaphore.locked():
             # Someone waits for the slot just freed: let them send before we decrypt.
             await asyncio.sleep(0)
@@ -385,6 +392,60 @@ class Transport:
         return Answer(
             status, data, timestamp, attempt, call.elapsed(), date, max_response_bytes=call.limit
         )
+
+    async def _wire(
+        self,
+        endpoint: Endpoint,
+        url: str,
+        body: bytes | None,
+        headers: dict[str, str],
+        timeout: aiohttp.ClientTimeout,
+        limit: int,
+    ) -> tuple[int, Body, str | None, str | None]:
+        """One request on the wire: status, bounded body, Date and Retry-After."""
+        async with self._session.request(
+            endpoint.method,
+            # Segments are percent-encoded by the resources; stop yarl re-quoting them.
+            URL(url, encoded=True),
+            data=body,
+            headers=headers,
+            timeout=timeout,
+            ssl=self._ssl,
+            proxy=self._config.proxy,
+            allow_redirects=False,
+            # Inflated by us under the size bound, never by aiohttp without one.
+            auto_decompress=False,
+        ) as resp:
+            data = await _read_bounded(resp, limit, endpoint.name)
+            return resp.status, data, resp.headers.get("Date"), resp.headers.get("Retry-After")
+
+    async def _finished_on_cancel(
+        self, wire: Coroutine[Any, Any, tuple[int, Body, str | None, str | None]], slot: Slot
+    ) -> tuple[int, Body, str | None, str | None]:
+        """``await wire``; a caller cancelled meanwhile leaves the request to finish alone.
+
+        BPJS works on a request it received whether or not anyone still waits, and counts it
+        against the quota: its shared slot (and local one) is given back when its answer
+        arrives (or its timeout ends it), not when the caller left. The caller is not held.
+        """
+        task = asyncio.ensure_future(wire)
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if task.done():
+                raise
+            slot.detach()
+            background = self._background
+
+            def finished(done: asyncio.Future[Any]) -> None:
+                if not done.cancelled():
+                    done.exception()  # retrieved: nobody waits for it any more
+                give_back = asyncio.get_running_loop().create_task(slot.give_back())
+                background.add(give_back)
+                give_back.add_done_callback(background.discard)
+
+            task.add_done_callback(finished)
+            raise
 
     def _check_status(
         self,

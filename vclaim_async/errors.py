@@ -127,14 +127,27 @@ class TLSError(VClaimConnectionError):
 
 
 class VClaimTimeoutError(TransportError):
-    """The connect timeout or the total timeout ran out.
+    """The connect timeout, the total timeout or the call's deadline ran out.
 
-    ``sent`` is False only for a connect timeout: the request never left this machine.
+    ``sent`` is False when the request never left this machine: a connect timeout, or a
+    deadline that passed while the call still waited. ``waited_for`` then names what it
+    waited for: ``"local slot"`` (the client's ``max_concurrency``), ``"shared slot"`` (a
+    shared limiter's cap), ``"cool-down"`` (every process holding off after a 429),
+    ``"single flight"`` (another caller's look-up of the same participant) or ``"cache"``;
+    it is None for a timeout on the wire.
     """
 
-    def __init__(self, message: str, *, endpoint: str | None = None, sent: bool = True) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        endpoint: str | None = None,
+        sent: bool = True,
+        waited_for: str | None = None,
+    ) -> None:
         super().__init__(message, endpoint=endpoint)
         self.sent = sent
+        self.waited_for = waited_for
 
 
 class OutcomeUnknownError(TransportError):

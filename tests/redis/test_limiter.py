@@ -475,7 +475,7 @@ async def test_the_check_command_shares_the_quota_from_the_environment(
         assert sim.served == len(cards), err.decode()[-2000:]
         # The command's own default is 10 at once; the environment's shared cap held it to 2.
         assert sim.peak_in_flight == 2
-    config = VClaimConfig(cons_id=sim.cons_id, secret=secret, user_key="k")
+    config = VClaimConfig(cons_id=sim.cons_id, secret=secret, user_key="k", base_url=sim.base_url)
     base = "vclaim:{" + derived_key(config, "limiter") + "}"
     store = aioredis.Redis.from_url(redis_url)
     names = [k async for k in store.scan_iter(match=base + "*")]
