@@ -91,6 +91,20 @@ def test_the_redis_cache_answers_a_second_night_of_the_same_day(
     )
     monkeypatch.setenv("VCLAIM_CACHE_URL", redis_url)
     monkeypatch.delenv("VCLAIM_CACHE_TTL", raising=False)
+    # Cache keys derive from the base URL (issue 18): both nights must talk to the same "BPJS",
+    # as a hospital's do, so both sandboxes listen on one port.
+    import socket
+
+    import vclaim_async.testing
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr(
+        vclaim_async.testing,
+        "VClaimSimulator",
+        functools.partial(vclaim_async.testing.VClaimSimulator, port=port),
+    )
     source = tmp_path / "in.csv"
     write_input(source, registry.participants.cards()[:40])
     out = tmp_path / "out.csv"
