@@ -255,6 +255,7 @@ async def _until(condition: Any, timeout: float = 15.0) -> None:
         await asyncio.sleep(0.02)
 
 
+@pytest.mark.slow
 async def test_a_worker_killed_mid_run_and_restarted_leaves_every_event_recorded_once(
     redis_url: str,  # noqa: F811
     prefix: str,  # noqa: F811

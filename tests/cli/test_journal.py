@@ -50,6 +50,7 @@ def _start(*args: str | Path) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_killed_run_resumes_without_losing_or_repeating_rows(
     tmp_path: Path, registry: VClaimSimulator
 ) -> None:
@@ -95,6 +96,7 @@ def test_killed_run_resumes_without_losing_or_repeating_rows(
 @pytest.mark.parametrize(
     ("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl-c", "sigterm"]
 )
+@pytest.mark.slow
 def test_interrupted_run_stops_cleanly_and_resumes(
     tmp_path: Path, registry: VClaimSimulator, signum: int, code: int
 ) -> None:
@@ -144,6 +146,7 @@ def _assert_private(directory: Path, *, but: Path) -> None:
             assert path.stat().st_mode & 0o077 == 0, f"{path.name} is not private"
 
 
+@pytest.mark.slow
 async def test_kill_9_at_random_moments_never_re_asks_an_output_row(
     tmp_path: Path, vclaim_simulator: VClaimSimulator
 ) -> None:
@@ -207,6 +210,7 @@ def _checked(result: subprocess.CompletedProcess[str]) -> int:
     return int(found.group(1).replace(",", ""))
 
 
+@pytest.mark.slow
 def test_a_finished_journal_never_blocks_the_next_run(
     tmp_path: Path, registry: VClaimSimulator
 ) -> None:
@@ -251,6 +255,7 @@ def _interrupted_run(
     return source, out, command
 
 
+@pytest.mark.slow
 def test_an_unfinished_run_is_set_aside_for_another_date_or_input(
     tmp_path: Path, registry: VClaimSimulator
 ) -> None:
@@ -277,6 +282,7 @@ def test_an_unfinished_run_is_set_aside_for_another_date_or_input(
     assert rows == list(range(1, 402))
 
 
+@pytest.mark.slow
 def test_an_unfinished_run_resumes_with_the_same_input_and_date(
     tmp_path: Path, registry: VClaimSimulator
 ) -> None:
@@ -312,6 +318,7 @@ def test_a_run_with_errors_keeps_its_journal_for_the_retry(
     assert "1 rows checked this run" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_cron_two_nights_an_interrupted_first_and_a_regenerated_input(
     tmp_path: Path, registry: VClaimSimulator
 ) -> None:
@@ -343,6 +350,7 @@ def test_cron_two_nights_an_interrupted_first_and_a_regenerated_input(
     assert not journal_file(out).exists()  # complete: the new journal is removed as usual
 
 
+@pytest.mark.slow
 def test_a_resumed_run_asks_nothing_an_earlier_run_of_the_day_answered(
     tmp_path: Path, registry: VClaimSimulator
 ) -> None:

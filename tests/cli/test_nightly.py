@@ -164,6 +164,7 @@ def test_mostly_invalid_rows_are_refused_unless_allowed(
 # -- one run per output ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_second_run_on_the_same_output_is_refused_in_one_line(
     tmp_path: Path, registry: VClaimSimulator
 ) -> None:

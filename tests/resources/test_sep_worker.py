@@ -9,6 +9,8 @@ from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from tests.conftest import FAST_RETRY
 from vclaim_async import VClaimClient
 from vclaim_async.testing import Fault, VClaimSimulator
@@ -32,6 +34,7 @@ def _visits(sim: VClaimSimulator) -> Counter[tuple[str, str]]:
     return Counter((r.no_kartu, r.tgl_sep) for r in sim.state.seps.values())
 
 
+@pytest.mark.slow
 async def test_slow_inserts_lag_lost_answers_and_crashes_issue_each_sep_once() -> None:
     """BPJS's timing scaled down ~5x: inserts performed 0.2-0.6 s after arrival (the client
     gives up after 0.1 s), a history that lags up to 1 s, lost answers, a short Monitoring
@@ -103,6 +106,7 @@ async def test_a_lasting_history_outage_leaves_jobs_unsettled_never_duplicated()
     assert max(_visits(sim).values()) == 1
 
 
+@pytest.mark.slow
 def test_the_example_runs_as_documented() -> None:
     import subprocess
 

@@ -47,6 +47,7 @@ def _scaled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_reconcile, "HISTORY_LAG_ALLOWANCE", 1.5, raising=False)
 
 
+@pytest.mark.slow
 async def test_slow_inserts_a_lagging_history_and_lost_answers_make_zero_duplicates(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
