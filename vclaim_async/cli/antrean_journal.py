@@ -26,8 +26,8 @@ from pathlib import Path
 
 from ..antrean.reporter import DONE, FINAL, TaskEvent, TaskResult
 from .common import CliError
-from .files import check_private, prepare_sqlite, private_temp, remove, same_file
-from .journal import APPLICATION_ID
+from .files import check_private, private_temp, remove
+from .journal import open_journal
 from .output import csv_cell
 
 __all__ = [
@@ -181,25 +181,7 @@ class TaskJournal:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        identity = prepare_sqlite(path, "journal")
-        self._db = sqlite3.connect(path, isolation_level=None)
-        try:
-            same_file(path, identity, "journal")
-            (app_id,) = self._db.execute("PRAGMA application_id").fetchone()
-            (tables,) = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            if app_id != APPLICATION_ID and tables:
-                raise CliError(
-                    f"refusing journal {path}: it is not a vclaim-async journal; move it away"
-                )
-            self._db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # WAL + NORMAL: a commit survives the process being killed (not a power cut).
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA busy_timeout=5000")
-            self._db.executescript(_SCHEMA)
-        except BaseException:
-            self._db.close()
-            raise
+        self._db = open_journal(path, _SCHEMA)
         self.run_id: int | None = None
 
     def meta(self) -> dict[str, str]:

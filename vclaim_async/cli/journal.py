@@ -172,6 +172,36 @@ _UPSERT = (
 )
 
 
+def open_journal(path: Path, schema: str) -> sqlite3.Connection:
+    """Open (or create, 0600) a journal database of ours at ``path`` with ``schema``.
+
+    Shared by ``check`` and ``antrean tasks``: a file that is not a vclaim-async journal is
+    refused, never taken over; WAL with NORMAL sync, so a commit survives a kill -9.
+    """
+    # sqlite3 follows symlinks and takes any file: check (and create 0600) first.
+    identity = prepare_sqlite(path, "journal")
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        same_file(path, identity, "journal")
+        (app_id,) = db.execute("PRAGMA application_id").fetchone()
+        (tables,) = db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if app_id != APPLICATION_ID and tables:
+            raise CliError(
+                f"refusing journal {path}: it is not a vclaim-async journal; move it away"
+            )
+        # Set before WAL mode, so the id sits in the main file's header from the start.
+        db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        db.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL: a commit survives the process being killed (not a power cut).
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA busy_timeout=5000")
+        db.executescript(schema)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
 def _now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
@@ -187,27 +217,7 @@ class Journal:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        # sqlite3 follows symlinks and takes any file: check (and create 0600) first.
-        identity = prepare_sqlite(path, "journal")
-        self._db = sqlite3.connect(path, isolation_level=None)
-        try:
-            same_file(path, identity, "journal")
-            (app_id,) = self._db.execute("PRAGMA application_id").fetchone()
-            (tables,) = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            if app_id != APPLICATION_ID and tables:
-                raise CliError(
-                    f"refusing journal {path}: it is not a vclaim-async journal; move it away"
-                )
-            # Set before WAL mode, so the id sits in the main file's header from the start.
-            self._db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # WAL + NORMAL: a commit survives the process being killed (not a power cut).
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA busy_timeout=5000")
-            self._db.executescript(_SCHEMA)
-        except BaseException:
-            self._db.close()
-            raise
+        self._db = open_journal(path, _SCHEMA)
         self._batch: list[Record] = []
         self._last_commit = time.monotonic()
         self.run_id: int | None = None
