@@ -391,6 +391,28 @@ async def test_pengajuan_then_approval(sim: VClaimSimulator, client: VClaimClien
     assert (await client.sep.list_persetujuan(3, 2024))[0].status == "Disetujui"
 
 
+async def test_approval_defaults_jns_pengajuan_to_backdate_as_the_catalog_says(
+    sim: VClaimSimulator, client: VClaimClient
+) -> None:
+    card = sim.participants.cards()[0]
+    await client.sep.insert_pengajuan(
+        no_kartu=card,
+        tgl_sep="2024-03-05",
+        jns_pelayanan="2",
+        jns_pengajuan=JnsPengajuan.BACKDATE,
+        keterangan="pasien IGD malam",
+        user=USER,
+    )
+    assert (
+        await client.sep.insert_persetujuan(
+            no_kartu=card, tgl_sep="2024-03-05", jns_pelayanan="2", user=USER
+        )
+        == card
+    )
+    sent = json.loads(sim.requests[-1].body)["request"]["t_sep"]
+    assert sent["jnsPengajuan"] == "1"
+
+
 async def test_approving_an_unknown_application_is_not_found(client: VClaimClient) -> None:
     with pytest.raises(NotFoundError, match="pengajuan"):
         await client.sep.insert_persetujuan(

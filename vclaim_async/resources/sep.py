@@ -371,13 +371,15 @@ class SepResource(Resource):
         no_kartu: str,
         tgl_sep: DateLike,
         jns_pelayanan: JnsPelayanan | str,
-        jns_pengajuan: JnsPengajuan | str,
+        jns_pengajuan: JnsPengajuan | str = JnsPengajuan.BACKDATE,
         user: str,
         keterangan: str = "",
     ) -> str:
         """Approve an SEP application (catalog ``sep.insert_persetujuan``); answers the noKartu.
 
-        To cancel an application there is no BPJS endpoint.
+        ``jns_pengajuan`` defaults to ``"1"`` (backdate), as the catalog says BPJS does when the
+        field is left out; it is always sent. To cancel an application there is no BPJS
+        endpoint.
         """
         body = _pengajuan(no_kartu, tgl_sep, jns_pelayanan, jns_pengajuan, user, keterangan)
         request = ApprovalSepRequest(request=TSep(t_sep=body))
