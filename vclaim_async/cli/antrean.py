@@ -39,6 +39,7 @@ from .common import (
     date_arg,
     echo,
     positive_int,
+    stop_on_signals,
 )
 from .display import print_summary
 from .files import SQLITE_SIDE_FILES, remove
@@ -431,27 +432,13 @@ class _TasksRun:
         rows: dict[tuple[str, int], int],
     ) -> str:
         job = asyncio.create_task(self._report(todo, recorded, uncertain, rows))
-        loop = asyncio.get_running_loop()
-        handled: list[signal.Signals] = []
-
-        def interrupt(signum: signal.Signals) -> None:
-            if not self.signals:
-                self.signals.append(signum)
-                job.cancel()
-
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, interrupt, signum)
-                handled.append(signum)
-        try:
-            await job
-        except asyncio.CancelledError:
-            if not self.signals:
-                raise
-            return "interrupted"
-        finally:
-            for signum in handled:
-                loop.remove_signal_handler(signum)
+        with stop_on_signals(job, self.signals):
+            try:
+                await job
+            except asyncio.CancelledError:
+                if not self.signals:
+                    raise
+                return "interrupted"
         return "completed"
 
     async def _report(

@@ -42,6 +42,7 @@ from .common import (
     echo,
     open_session,
     positive_int,
+    stop_on_signals,
 )
 from .display import make_display, print_summary
 from .files import SQLITE_SIDE_FILES, OutputLock, remove
@@ -495,35 +496,21 @@ class CheckRun:
         """Run the check with the ticker beside it; SIGINT/SIGTERM stop it cleanly."""
         job = asyncio.create_task(self.check())
         ticker = asyncio.create_task(self.tick())
-        loop = asyncio.get_running_loop()
-        handled: list[signal.Signals] = []
-
-        def interrupt(signum: signal.Signals) -> None:
-            if not self._signals:
-                self._signals.append(signum)
-                job.cancel()
-
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            # Not available on every platform (Windows): Ctrl-C then arrives as KeyboardInterrupt.
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, interrupt, signum)
-                handled.append(signum)
         outcome = "interrupted"
         failed = True
         try:
-            try:
-                await job
-                outcome = "completed"
-            except asyncio.CancelledError:
-                if not self._signals:
+            with stop_on_signals(job, self._signals):
+                try:
+                    await job
+                    outcome = "completed"
+                except asyncio.CancelledError:
+                    if not self._signals:
+                        raise
+                except CliError:
+                    outcome = "aborted"
                     raise
-            except CliError:
-                outcome = "aborted"
-                raise
             failed = False
         finally:
-            for signum in handled:
-                loop.remove_signal_handler(signum)
             ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await ticker

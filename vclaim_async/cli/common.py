@@ -16,11 +16,13 @@ Exit codes (the table in ``docs/cli.md`` is this one; ``tests/cli/test_parser.py
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import datetime
 import re
+import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
@@ -45,6 +47,7 @@ __all__ = [
     "echo",
     "open_session",
     "parse_date",
+    "stop_on_signals",
 ]
 
 #: Success.
@@ -231,3 +234,29 @@ async def open_session(
             sim.faults.delay(".*", (low, high) if high > low else high, times=None)
         async with VClaimClient(sim.config(**cache, **overrides)) as client:
             yield Session(client, sim)
+
+
+@contextlib.contextmanager
+def stop_on_signals(job: asyncio.Task[object], seen: list[signal.Signals]) -> Iterator[None]:
+    """While inside, the first SIGINT or SIGTERM cancels ``job`` and is recorded in ``seen``.
+
+    The command then stops cleanly (its journal committed) and reports which signal it was.
+    """
+    loop = asyncio.get_running_loop()
+    handled: list[signal.Signals] = []
+
+    def interrupt(signum: signal.Signals) -> None:
+        if not seen:
+            seen.append(signum)
+            job.cancel()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        # Not available on every platform (Windows): Ctrl-C then arrives as KeyboardInterrupt.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, interrupt, signum)
+            handled.append(signum)
+    try:
+        yield
+    finally:
+        for signum in handled:
+            loop.remove_signal_handler(signum)
