@@ -223,7 +223,8 @@ class RateLimitError(HTTPStatusError):
 
 
 class APIError(VClaimError):
-    """BPJS answered with ``metaData.code`` other than ``"200"``.
+    """BPJS answered with a ``metaData`` code that is not success (``"200"``; Antrean RS also
+    ``"1"``).
 
     ``code`` is always a string (BPJS sends both ``"201"`` and ``201``); ``message`` is BPJS's
     own text, usually Indonesian (e.g. "No.Kartu Tidak Sesuai"), kept exactly as sent. The

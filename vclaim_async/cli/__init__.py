@@ -33,7 +33,10 @@ examples:
 
 credentials (for everything but --sandbox, demo and simulator):
   VCLAIM_CONS_ID, VCLAIM_SECRET, VCLAIM_USER_KEY, and VCLAIM_BASE_URL or VCLAIM_ENV
-  (production|development); optional VCLAIM_PPK and VCLAIM_TIME_OFFSET.
+  (production|development); optional VCLAIM_PPK, VCLAIM_TIME_OFFSET, VCLAIM_TIMEOUT,
+  VCLAIM_MAX_CONCURRENCY, VCLAIM_REDIS_URL (a quota shared across processes) and
+  VCLAIM_CACHE_URL (shared eligibility answers). Antrean RS: the same cons id and secret,
+  VCLAIM_ANTREAN_USER_KEY, and VCLAIM_ANTREAN_BASE_URL or VCLAIM_ENV.
 
 exit status: 0 ok, 1 failed (one line on stderr says why), 2 bad arguments,
   3 check finished with some rows in error, 130 interrupted, 143 terminated.

@@ -35,8 +35,9 @@ def add_parsers(
     simulator = sub.add_parser(
         "simulator",
         parents=[parent],
-        help="serve the VClaim simulator on loopback until Ctrl-C",
-        description="Serve the VClaim simulator and print the VCLAIM_* settings that reach it.",
+        help="serve the VClaim and Antrean RS simulator on loopback until Ctrl-C",
+        description="Serve the simulator of both services (VClaim, and Antrean RS under "
+        "/antreanrs) and print the VCLAIM_* settings that reach it.",
         epilog="example:\n  vclaim-async simulator --port 8080",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
